@@ -1,0 +1,42 @@
+# The kit's commands. `make reports` and `make test` install what they need themselves.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PERIOD ?=
+UNITS ?=
+WORKERS ?=
+
+BUILD_ARGS := $(if $(PERIOD),--period $(PERIOD)) $(foreach u,$(UNITS),--unit $(u)) $(if $(WORKERS),--workers $(WORKERS))
+
+.PHONY: setup reports test lint lab sample notebooks clean
+
+$(VENV)/.installed: pyproject.toml scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+reports: setup  ## build every report of a period (PERIOD=2022-H1, UNITS="917 918")
+	$(BIN)/reportkit build $(BUILD_ARGS)
+
+test: setup lint  ## lint, then the whole test suite (notebooks, PDFs included)
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
+
+lab: setup  ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+sample: setup  ## regenerate the sample data (deterministic)
+	$(BIN)/reportkit sample
+
+notebooks: setup  ## rewrite the two notebooks clean from scripts/write_notebooks.py
+	$(BIN)/python scripts/write_notebooks.py
+
+clean:
+	rm -rf outputs/*/

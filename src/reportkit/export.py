@@ -1,0 +1,264 @@
+"""Export executed report notebooks to self-contained HTML and print that HTML to A4 PDF."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import nbformat
+from nbconvert import HTMLExporter
+from playwright.sync_api import Browser, Playwright, Route, sync_playwright
+from traitlets.config import Config
+
+__all__ = [
+    "BROWSER_ENV_VAR",
+    "BrowserNotFoundError",
+    "PdfPrinter",
+    "find_browser",
+    "render_html",
+    "write_atomic",
+]
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "reportkit"
+
+# papermill's parameter cells hold run settings, not report content.
+REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
+
+BROWSER_ENV_VAR = "REPORTKIT_BROWSER"
+BROWSER_NAMES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "microsoft-edge",
+    "microsoft-edge-stable",
+    "msedge",
+)
+BROWSER_PATHS = (
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/lib/chromium/chromium",
+    "/snap/bin/chromium",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+    "/opt/google/chrome/chrome",
+    "/usr/bin/microsoft-edge",
+    "/usr/bin/microsoft-edge-stable",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+)
+
+# Headless printing needs no GPU, sync, updates or background traffic; --no-sandbox
+# lets it run as root in containers and CI.
+BROWSER_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+# Everything a self-contained report may legitimately load; anything else is a network
+# request, which a report must never make.
+LOCAL_URL_SCHEMES = frozenset({"file", "data", "about", "blob"})
+
+
+class BrowserNotFoundError(RuntimeError):
+    """No Chromium-family browser to print PDFs with."""
+
+
+@functools.cache
+def _exporter() -> HTMLExporter:
+    # Building an exporter loads templates and traitlets config (~100 ms); reuse one.
+    config = Config()
+    config.TemplateExporter.exclude_input = True
+    config.TemplateExporter.exclude_input_prompt = True
+    config.TemplateExporter.exclude_output_prompt = True
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_CELL_TAGS)
+    # The template shows no code, so the Pygments stylesheet would be dead weight.
+    config.CSSHTMLHeaderPreprocessor.enabled = False
+    config.HTMLExporter.exclude_anchor_links = True
+    return HTMLExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+    )
+
+
+def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) -> str:
+    """Return the report page (one self-contained HTML string) for an executed notebook.
+
+    `title` becomes the HTML <title> and so the PDF's document title; without it the
+    notebook's metadata.title, else "Báo cáo". The exporter is shared: not thread-safe.
+    """
+    html, _ = _exporter().from_notebook_node(notebook, resources={"report_title": title})
+    return html
+
+
+def find_browser(configured: str | os.PathLike[str] | None = None) -> Path:
+    """Return the browser executable: `configured`, else $REPORTKIT_BROWSER, else a search."""
+    configured = configured or os.environ.get(BROWSER_ENV_VAR) or None
+    if configured:
+        return _configured_browser(str(configured))
+    for name in BROWSER_NAMES:
+        if found := shutil.which(name):
+            return Path(found)
+    for candidate in map(Path, BROWSER_PATHS):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    raise BrowserNotFoundError(
+        "No Chromium, Chrome or Edge found to print PDFs. Install one "
+        "(Debian/Ubuntu: `sudo apt-get install chromium`, or run scripts/setup-system.sh) "
+        f"or set {BROWSER_ENV_VAR} to the browser executable."
+    )
+
+
+def _configured_browser(configured: str) -> Path:
+    # An explicit choice that is wrong is an error, not a reason to pick another browser.
+    path = Path(configured).expanduser()
+    if path.is_file() and os.access(path, os.X_OK):
+        return path
+    if found := shutil.which(configured):
+        return Path(found)
+    raise BrowserNotFoundError(
+        f"The configured browser {configured!r} is not an executable file. Fix the path "
+        f"(argument or {BROWSER_ENV_VAR}) or install Chromium: `sudo apt-get install chromium`."
+    )
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write `data` (str as UTF-8) to `path` so readers see the old file or the new one, never
+    half of it: write a temp file in the same directory, then rename it over `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(payload)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        # mkstemp creates 0600; give the output the permissions a plain open() would.
+        os.chmod(tmp_name, _new_file_mode(path))
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    return path
+
+
+def _new_file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+@functools.cache
+def _umask() -> int:
+    # os.umask can only be read by setting it; do it once, before any printing threads.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class PdfPrinter:
+    """One headless browser that prints many report pages to PDF.
+
+    Use as a context manager: ``with PdfPrinter() as printer: printer.print_pdf(html, path)``.
+    URLs of network requests that were blocked are collected in `blocked_urls`.
+    """
+
+    def __init__(self, browser: str | os.PathLike[str] | None = None, *, timeout_ms: int = 60_000):
+        # Resolve now so a missing browser fails before any notebook work starts.
+        self.executable = find_browser(browser)
+        self.timeout_ms = timeout_ms
+        self.blocked_urls: list[str] = []
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def __enter__(self) -> PdfPrinter:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Start the browser (done by `with`)."""
+        if self._browser is not None:
+            return
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(
+                executable_path=str(self.executable),
+                args=list(BROWSER_ARGS),
+                headless=True,
+                timeout=self.timeout_ms,
+            )
+        except BaseException:
+            self._playwright.stop()
+            self._playwright = None
+            raise
+
+    def close(self) -> None:
+        """Stop the browser (done by `with`)."""
+        browser, playwright = self._browser, self._playwright
+        self._browser = self._playwright = None
+        try:
+            if browser is not None:
+                browser.close()
+        finally:
+            if playwright is not None:
+                playwright.stop()
+
+    def print_pdf(self, html: str, out_path: str | os.PathLike[str]) -> Path:
+        """Print `html` to an A4 PDF at `out_path` (written atomically) and return the path."""
+        if self._browser is None:
+            raise RuntimeError("PdfPrinter is not open; use it as `with PdfPrinter() as p:`")
+        # A fresh context per report: no cache, storage or routes leak between reports.
+        context = self._browser.new_context(service_workers="block")
+        try:
+            context.set_default_timeout(self.timeout_ms)
+            context.route("**/*", self._allow_local_only)
+            page = context.new_page()
+            page.set_content(html, wait_until="load")
+            pdf = page.pdf(
+                format="A4",
+                prefer_css_page_size=True,
+                print_background=True,
+                tagged=True,
+                outline=True,
+            )
+        finally:
+            context.close()
+        return write_atomic(out_path, pdf)
+
+    def _allow_local_only(self, route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).scheme in LOCAL_URL_SCHEMES:
+            route.continue_()
+            return
+        self.blocked_urls.append(url)
+        log.warning("Blocked a network request from a report page: %s", url)
+        route.abort("blockedbyclient")

@@ -1,0 +1,251 @@
+"""Frozen value types shared by every stage: units, the catalogue, periods, figures, results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One association, keyed on the statistics office's code."""
+
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    level: str
+
+
+@dataclass(frozen=True)
+class OrgTree:
+    """A parent-child tree of units, of any depth."""
+
+    units: Mapping[str, Unit]
+    titles: Mapping[str, str] = field(default_factory=dict)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.units
+
+    def __getitem__(self, code: str) -> Unit:
+        return self.units[code]
+
+    def children(self, code: str) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units.values() if u.parent_code == code)
+
+    def walk(self, code: str) -> Iterator[Unit]:
+        """The unit and all its descendants, depth first, in file order."""
+        yield self.units[code]
+        for child in self.children(code):
+            yield from self.walk(child.code)
+
+    def members(self, code: str, level: str) -> tuple[Unit, ...]:
+        """Units of `level` in the subtree of `code` (the unit itself included)."""
+        return tuple(u for u in self.walk(code) if u.level == level)
+
+    def ancestors(self, code: str) -> tuple[Unit, ...]:
+        chain: list[Unit] = []
+        parent = self.units[code].parent_code
+        while parent:
+            chain.append(self.units[parent])
+            parent = self.units[parent].parent_code
+        return tuple(chain)
+
+    def roots(self) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units.values() if not u.parent_code)
+
+    def title(self, code: str) -> str:
+        """The unit's proper name with its kind, e.g. "Quận Ô Môn"."""
+        unit = self.units[code]
+        return f"{self.titles.get(unit.kind, unit.kind.capitalize())} {unit.name}"
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure that units send in, kept at one level of the tree."""
+
+    id: str
+    level: str
+    type: str  # "count" (whole, >= 0) or "amount" (money, may be negative)
+    unit: str
+    name: str
+
+
+class Kind(StrEnum):
+    TOTAL = "total"
+    SHARE = "share"
+    MINIMUM = "minimum"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A target of the plan and the rule that judges it."""
+
+    id: str
+    field: str
+    kind: Kind
+    unit: str
+    short: str
+    name: str
+    lead: str
+    measure: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    city_target: Decimal | None = None
+    threshold: Decimal | None = None
+    minimum: int | None = None
+    level: str | None = None
+    per: str | None = None
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        if self.kind is Kind.SHARE:
+            return (self.numerator, self.denominator)  # type: ignore[return-value]
+        return (self.measure,)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """sum(lhs) <= rhs on one unit's figures; rhs "$months" is the period's length."""
+
+    lhs: tuple[str, ...]
+    rhs: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    plan: Mapping[str, object]
+    fields: tuple[Field, ...]
+    measures: Mapping[str, Measure]
+    indicators: tuple[Indicator, ...]
+    constraints: tuple[Constraint, ...]
+    excluded: tuple[Mapping[str, str], ...] = ()
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+    def level_of(self, indicator: Indicator) -> str:
+        """The level whose units report the indicator's figures."""
+        return indicator.level or self.measures[indicator.measures[0]].level
+
+
+@dataclass(frozen=True)
+class Period:
+    id: str
+    year: int
+    months: int
+    review: str  # "so_ket" (six-month) or "tong_ket" (year-end)
+    label: str
+    org: str
+    catalogue: str | None = None
+    targets: str | None = None
+    progress: Fraction = Fraction(1)
+    same_period_last_year: str | None = None
+    report_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    unit_code: str
+    indicator_id: str
+    value: Decimal
+    basis: str  # "plan" or "sample"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of one unit, with where it came from."""
+
+    unit_code: str
+    measure: str
+    value: Decimal
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    """All figures of one period: (unit_code, measure) -> value."""
+
+    period: str
+    values: Mapping[tuple[str, str], Decimal]
+    is_sample: bool = False
+
+    def get(self, unit_code: str, measure: str) -> Decimal | None:
+        return self.values.get((unit_code, measure))
+
+
+class Status(StrEnum):
+    EXCEEDED = "vuot"
+    MET = "dat"
+    MISSED = "chua_dat"
+    NO_TARGET = "khong_chi_tieu"
+    NO_DATA = "thieu_so_lieu"
+
+    @property
+    def reached(self) -> bool:
+        return self in (Status.EXCEEDED, Status.MET)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An indicator's figures for one unit and period, before judging."""
+
+    actual: Decimal | None  # total: sum; share: ratio in %; minimum: units reaching; none: count
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    units: int | None = None  # minimum: units of the level in the subtree
+    total: Decimal | None = None  # minimum: the measure summed over those units
+    failing: tuple[str, ...] = ()  # codes of units that fall short (minimum, none)
+    missing: tuple[str, ...] = ()  # codes of units with no figure
+
+
+@dataclass(frozen=True)
+class Result:
+    """An indicator judged for one unit and period."""
+
+    indicator: Indicator
+    unit_code: str
+    period: str
+    level: str
+    outcome: Outcome
+    target: Decimal | None  # total: the unit's yearly target; share: threshold; minimum: units
+    expected: Decimal | None  # what this period requires (totals: target x progress)
+    percent: Decimal | None  # % of the (yearly) target achieved
+    status: Status
+    previous: Outcome | None = None
+    change: Decimal | None = None  # total: %; share: points; minimum, none: difference
+    target_basis: str = "plan"
+
+    @property
+    def actual(self) -> Decimal | None:
+        return self.outcome.actual
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything one report reads, loaded at the edge so later stages touch no files."""
+
+    unit_code: str
+    period: Period
+    previous_period: Period | None
+    tree: OrgTree
+    catalogue: Catalogue
+    targets: Mapping[tuple[str, str], Target]
+    figures: FigureSet
+    previous_figures: FigureSet | None
+    wording: Mapping[str, Any]
+    params: Mapping[str, Any]
+    analyst_markdown: str | None
+    analyst_path: str

@@ -1,0 +1,140 @@
+"""The data files: organisation tree, the 2022 catalogue, targets and sample figures."""
+
+import csv
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from reportkit.intake import DataError, load_catalogue, load_org_tree, load_targets
+from reportkit.model import Kind
+from reportkit.sample import split_largest_remainder
+
+DATA = ROOT / "data"
+LEVELS = DATA / "org" / "levels.yaml"
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return load_org_tree(DATA / "org" / "units-2022.csv", LEVELS)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue(DATA / "catalogue" / "indicators-2022.yaml")
+
+
+def test_tree_has_the_city_eight_districts_and_72_grassroots(tree):
+    assert [u.code for u in tree.roots()] == ["92"]
+    assert len(tree.members("92", "district")) == 8
+    assert len(tree.members("92", "grassroots")) == 72
+    assert "916" not in tree  # Ninh Kiều had no district farmers' association
+
+
+def test_tree_is_read_at_any_depth(tmp_path: Path):
+    # Since 2025 the city has communes directly under it; and a deeper tree must work too.
+    flat = tmp_path / "flat.csv"
+    flat.write_text(
+        "code,name,kind,parent_code\n92,Cần Thơ,thành phố,\n1,A,xã,92\n2,B,phường,92\n", encoding="utf-8"
+    )
+    t = load_org_tree(flat, LEVELS)
+    assert [u.code for u in t.members("92", "grassroots")] == ["1", "2"]
+    deep = tmp_path / "deep.csv"
+    deep.write_text(
+        "code,name,kind,parent_code\n1,X,tỉnh,\n2,Y,thành phố,1\n3,Z,quận,2\n4,W,phường,3\n", encoding="utf-8"
+    )
+    assert [u.code for u in load_org_tree(deep, LEVELS).members("1", "grassroots")] == ["4"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["code,name,kind,parent_code\n1,A,xã,99\n", "code,name,kind,parent_code\n1,A,xã,2\n2,B,xã,1\n",
+     "code,name,kind,parent_code\n1,A,làng,\n"],
+)  # fmt: skip
+def test_broken_trees_are_refused(tmp_path, content):
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError):
+        load_org_tree(path, LEVELS)
+
+
+def test_names_are_nfc_and_keep_official_spelling(tree):
+    assert tree["918"].name == "Bình Thuỷ" and tree["31168"].name == "Bình Thủy"
+    assert all(unicodedata.is_normalized("NFC", u.name) for u in tree.units.values())
+
+
+def test_catalogue_carries_the_plans_figures(catalogue):
+    totals = {i.id: i.city_target for i in catalogue.indicators if i.kind is Kind.TOTAL}
+    assert totals == {
+        "propaganda": 218947, "new_members": 5620, "sxkd_registered": 74681,
+        "sxkd_achieved": 45555, "poverty_households": 144, "fund_growth": 5000,
+    }  # fmt: skip
+    shares = {i.id: i.threshold for i in catalogue.indicators if i.kind is Kind.SHARE}
+    assert shares == {"grassroots_good": 100, "branch_cadres_trained": 100, "food_safety": 100,
+                      "health_insurance": 97, "social_insurance": Decimal("3.5")}  # fmt: skip
+    minima = {i.id: (i.level, i.minimum, i.per) for i in catalogue.indicators if i.kind is Kind.MINIMUM}
+    assert minima["security_models"] == ("grassroots", 5, None)
+    assert minima["poverty_per_grassroots"] == ("grassroots", 2, None)
+    assert minima["bulletin"] == ("district", 1, "month")
+    assert {i.id for i in catalogue.indicators if i.kind is Kind.NONE} == {"grassroots_weak"}
+    assert len(catalogue.fields) == 14 and all(e["reason"] for e in catalogue.excluded)
+
+
+def test_district_targets_add_up_exactly_to_the_plan(catalogue, tree):
+    targets = load_targets(DATA / "targets" / "targets-2022.csv")
+    for ind in catalogue.indicators:
+        if ind.kind is Kind.TOTAL:
+            parts = [targets[(d.code, ind.id)].value for d in tree.members("92", "district")]
+            assert sum(parts) == ind.city_target == targets[("92", ind.id)].value
+            assert {targets[(d.code, ind.id)].basis for d in tree.members("92", "district")} == {"sample"}
+
+
+def test_largest_remainder_split():
+    assert split_largest_remainder(10, {"a": 1, "b": 1, "c": 1}) == {"a": 4, "b": 3, "c": 3}
+    assert sum(split_largest_remainder(218947, {"a": 7, "b": 8, "c": 12}).values()) == 218947
+
+
+def _sample_rows():
+    with open(DATA / "sample" / "figures.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_sample_is_marked_and_covers_every_measure_unit_and_period(catalogue, tree):
+    rows = _sample_rows()
+    assert {r["source"] for r in rows} == {"sample"}
+    assert {r["period"] for r in rows} == {"2021-H1", "2021-FY", "2022-H1", "2022-FY"}
+    for period in ("2021-FY", "2022-H1", "2022-FY"):
+        have = {(r["unit_code"], r["measure"]) for r in rows if r["period"] == period}
+        for m in catalogue.measures.values():
+            for unit in tree.members("92", m.level):
+                assert (unit.code, m.id) in have
+
+
+def test_sample_figures_are_possible_and_plausible(catalogue):
+    values = defaultdict(dict)
+    for r in _sample_rows():
+        values[(r["period"], r["unit_code"])][r["measure"]] = Decimal(r["value"])
+    for key, v in values.items():
+        for c in catalogue.constraints:
+            if c.rhs != "$months" and all(m in v for m in (*c.lhs, c.rhs)):
+                assert sum(v[m] for m in c.lhs) <= v[c.rhs], (key, c)
+    for district in ("917", "918", "919", "923", "924", "925", "926", "927"):
+        half, year = (
+            values[("2022-H1", district)]["new_members"],
+            values[("2022-FY", district)]["new_members"],
+        )
+        assert Decimal("0.35") < half / year < Decimal("0.65")
+
+
+def test_sample_generator_is_deterministic(tmp_path):
+    import shutil
+
+    from reportkit.sample import make_sample
+
+    shutil.copytree(DATA, tmp_path / "data")
+    make_sample(tmp_path / "data")
+    for rel in ("sample/figures.csv", "targets/targets-2022.csv"):
+        assert (tmp_path / "data" / rel).read_bytes() == (DATA / rel).read_bytes(), rel

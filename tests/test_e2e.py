@@ -1,0 +1,209 @@
+"""End to end: build real reports from the sample data and read the PDFs' text."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import unicodedata
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from pypdf import PdfReader
+
+from reportkit.build import Layout, build_period
+from reportkit.cli import main
+
+pytestmark = pytest.mark.e2e
+
+DISTRICTS = ["917", "918", "919", "923", "924", "925", "926", "927"]
+
+
+@pytest.fixture(scope="module")
+def year_end(tmp_path_factory):
+    """All nine reports of the year-end review, built once for this module."""
+    out = tmp_path_factory.mktemp("outputs")
+    period, results = build_period(Layout(ROOT, out), "2022-FY")
+    assert period == "2022-FY"
+    assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
+    return out / "2022-FY"
+
+
+@pytest.fixture(scope="module")
+def six_months(tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    _, results = build_period(Layout(ROOT, out), "2022-H1", ["92", "917"])
+    assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
+    return out / "2022-H1"
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# Independent arithmetic: the test reads the CSV files itself and formats numbers by hand,
+# so a bug in the kit's metrics or its Babel formatting cannot agree with itself here.
+def figures(period: str) -> dict[tuple[str, str], Decimal]:
+    with open(ROOT / "data" / "sample" / "figures.csv", encoding="utf-8") as fh:
+        return {
+            (r["unit_code"], r["measure"]): Decimal(r["value"])
+            for r in csv.DictReader(fh)
+            if r["period"] == period
+        }
+
+
+def targets() -> dict[tuple[str, str], Decimal]:
+    with open(ROOT / "data" / "targets" / "targets-2022.csv", encoding="utf-8") as fh:
+        return {(r["unit_code"], r["indicator_id"]): Decimal(r["target"]) for r in csv.DictReader(fh)}
+
+
+def grassroots_of() -> dict[str, list[str]]:
+    children = defaultdict(list)
+    with open(ROOT / "data" / "org" / "units-2022.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["parent_code"] in DISTRICTS:
+                children[row["parent_code"]].append(row["code"])
+    return children
+
+
+def dotted(n: Decimal) -> str:
+    return f"{int(n):,}".replace(",", ".")
+
+
+def pct(numerator: Decimal, denominator: Decimal) -> str:
+    value = (numerator * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return str(value).replace(".", ",") + "%"
+
+
+def expected_sentences(unit: str, period: str) -> list[str]:
+    f, t = figures(period), targets()
+    units = DISTRICTS if unit == "92" else [unit]
+    communes = [g for d in units for g in grassroots_of()[d]]
+    total = lambda m: sum(f[(u, m)] for u in units)  # noqa: E731
+    new, target = total("new_members"), t[(unit, "new_members")]
+    insured, members = total("members_health_insured"), total("members_total")
+    introduced = sum(1 for g in communes if f[(g, "party_introduced")] >= 1)
+    achieved = total("sxkd_achieved")
+    return [
+        f"Phát triển mới {dotted(new)}/{dotted(target)} hội viên, đạt {pct(new, target)} chỉ tiêu năm",
+        f"Hội viên tham gia bảo hiểm y tế: {dotted(insured)}/{dotted(members)} hội viên, tỷ lệ {pct(insured, members)}",
+        f"{introduced}/{len(communes)} cơ sở Hội có ít nhất 01 hội viên ưu tú",
+        f"{dotted(achieved)}/{dotted(t[(unit, 'sxkd_achieved')])} hộ, đạt {pct(achieved, t[(unit, 'sxkd_achieved')])}",
+    ]
+
+
+def test_a_period_folder_holds_nine_pdfs_nine_html_and_an_index(year_end):
+    assert len(list(year_end.glob("*.pdf"))) == 9
+    assert len(list(year_end.glob("*.html"))) == 10  # nine reports and index.html
+    index = (year_end / "index.html").read_text(encoding="utf-8")
+    for pdf in year_end.glob("*.pdf"):
+        assert f'href="{pdf.name}"' in index
+    assert len(list((year_end / "notebooks").glob("*.ipynb"))) == 9
+
+
+@pytest.mark.parametrize("unit", ["92", "917", "927"])
+def test_figures_in_the_pdf_match_the_data_files(year_end, unit):
+    text = flat(" ".join(pdf_pages(next(year_end.glob(f"{unit}-*.pdf")))))
+    for sentence in expected_sentences(unit, "2022-FY"):
+        assert sentence in text
+
+
+def test_city_pdf_header_title_and_closing(year_end):
+    pages = pdf_pages(next(year_end.glob("92-*.pdf")))
+    first = flat(pages[0])
+    for line in ["HỘI NÔNG DÂN VIỆT NAM", "BCH HỘI NÔNG DÂN THÀNH PHỐ CẦN THƠ", "Số …-BC/HNDT",
+                 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                 "Cần Thơ, ngày 15 tháng 12 năm 2022", "Tổng kết năm 2022 thực hiện chủ đề năm 2022"]:  # fmt: skip
+        assert line in first
+    whole = flat(" ".join(pages))
+    for line in ["I. KẾT QUẢ THỰC HIỆN", "II. ĐÁNH GIÁ CHUNG", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ",
+                 "IV. KIẾN NGHỊ, ĐỀ XUẤT", "Xếp hạng các quận, huyện", "Các chỉ tiêu chưa đạt",
+                 "Nơi nhận:", "T/M BAN THƯỜNG VỤ", "CHỦ TỊCH", "Nguyễn Vũ Phương"]:  # fmt: skip
+        assert line in whole
+
+
+def test_every_page_is_marked_sample_and_numbered_from_page_two(year_end):
+    for pdf in year_end.glob("*.pdf"):
+        pages = pdf_pages(pdf)
+        assert len(pages) >= 3
+        for number, text in enumerate(pages, start=1):
+            assert "DỮ LIỆU MẪU" in text, (pdf.name, number)
+            lines = [line.strip() for line in text.splitlines()]
+            assert (str(number) in lines) == (number > 1), (pdf.name, number)
+
+
+def test_pdfs_are_a4_with_an_embedded_serif_font(year_end):
+    reader = PdfReader(next(year_end.glob("917-*.pdf")))
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.3) < 1.5 and abs(float(box.height) - 841.9) < 1.5
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or (font.get("/DescendantFonts") or [{}])[
+                0
+            ].get_object().get("/FontDescriptor")
+            if descriptor and any(
+                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            ):
+                fonts.add(str(font["/BaseFont"]))
+    assert any("Serif" in f or "Times" in f for f in fonts), fonts
+
+
+def test_vietnamese_text_is_intact(year_end):
+    text = " ".join(pdf_pages(next(year_end.glob("924-*.pdf"))))
+    assert unicodedata.is_normalized("NFC", text)
+    for word in [
+        "Huyện Vĩnh Thạnh",
+        "Thạnh Qưới",
+        "Hội viên tham gia bảo hiểm xã hội tự nguyện",
+        "Phường",
+        "Đạt",
+    ]:
+        assert word in flat(text) or word == "Phường"
+    assert "\ufffd" not in text and "?" * 3 not in text
+
+
+def test_html_has_no_code_no_prompts_and_no_external_url(year_end):
+    for page in year_end.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if page.name == "index.html":
+            continue
+        assert '<html lang="vi"' in html
+        assert "import reportkit" not in html and "rk.show(" not in html and "unit_code =" not in html
+        assert "In&nbsp;[" not in html
+        assert not re.search(r'class="[^"]*jp-(InputPrompt|OutputPrompt|InputArea)', html)
+        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+        assert not re.search(r"""(url\(|@import)\s*["']?\s*(https?:)?//""", html, re.I)
+
+
+def test_six_month_review_has_its_own_title_date_and_comparison(six_months):
+    city = flat(" ".join(pdf_pages(next(six_months.glob("92-*.pdf")))))
+    assert "Sơ kết 6 tháng đầu năm 2022 thực hiện chủ đề năm 2022" in city
+    assert "Cần Thơ, ngày 15 tháng 6 năm 2022" in city
+    assert "so với cùng kỳ năm 2021" in city
+    for sentence in expected_sentences("917", "2022-H1"):
+        assert sentence in flat(" ".join(pdf_pages(next(six_months.glob("917-*.pdf")))))
+
+
+def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys):
+    project = tmp_path / "project"
+    for part in ("data", "params", "notebooks"):
+        shutil.copytree(ROOT / part, project / part)
+    (project / "params" / "units" / "918.yaml").write_text(
+        "figures_file: sample/missing.csv\n", encoding="utf-8"
+    )
+    code = main(["--root", str(project), "build", "--period", "2022-FY", "--unit", "917", "--unit", "918"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert (project / "outputs" / "2022-FY" / "917-quan-o-mon.pdf").is_file()
+    assert not (project / "outputs" / "2022-FY" / "918-quan-binh-thuy.pdf").exists()
+    assert "918-quan-binh-thuy" in out and "missing.csv" in out
+    assert (project / "outputs" / "2022-FY" / "notebooks" / "918-quan-binh-thuy.ipynb").is_file()

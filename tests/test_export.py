@@ -1,0 +1,429 @@
+"""Tests of reportkit.export: notebook to HTML, HTML to PDF, atomic writes, browser lookup."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbconvert import HTMLExporter
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from reportkit import export
+
+MM = 72 / 25.4  # PDF points per millimetre
+A4_PT = (595.28, 841.89)
+
+# Markers that must never reach the report (code, parameters, removed cells).
+CODE_MARK = "CODE_SOURCE_MUST_NOT_SHOW"
+PARAM_MARK = "PARAMETERS_MUST_NOT_SHOW"
+INJECTED_MARK = "INJECTED_MUST_NOT_SHOW"
+REMOVED_MARK = "REMOVED_CELL_MUST_NOT_SHOW"
+
+SAMPLE_MARK = "DỮ LIỆU MẪU"
+
+HEADER = f"""
+<div class="rk-sample-mark">{SAMPLE_MARK}</div>
+<table class="rk-header"><tr>
+  <td class="rk-header-left">HỘI NÔNG DÂN VIỆT NAM<br><b>BCH HỘI NÔNG DÂN QUẬN NINH KIỀU</b>
+    <br>*<br>Số 12-BC/HND</td>
+  <td class="rk-header-right"><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>
+    <b><u>Độc lập - Tự do - Hạnh phúc</u></b>
+    <span class="rk-date">Ninh Kiều, ngày 15 tháng 12 năm 2024</span></td>
+</tr></table>
+<div class="rk-title"><h1>Báo cáo</h1>
+  <p class="rk-subtitle">Kết quả thực hiện chỉ tiêu công tác Hội và phong trào nông dân năm 2024</p>
+</div>
+"""
+
+PARAGRAPH = (
+    "<p>Trong năm, Hội Nông dân quận đã phối hợp với các ngành chức năng tổ chức tuyên truyền, "
+    "vận động hội viên nông dân tích cực tham gia phong trào thi đua sản xuất, kinh doanh giỏi, "
+    "đoàn kết giúp nhau làm giàu và giảm nghèo bền vững; nhiều mô hình kinh tế tập thể được "
+    "duy trì và nhân rộng, góp phần nâng cao thu nhập và đời sống của hội viên.</p>"
+)
+
+
+def _chart(title: str) -> str:
+    bars = "".join(
+        f'<rect x="{40 + i * 60}" y="{150 - h}" width="40" height="{h}" fill="#555"/>'
+        f'<text x="{60 + i * 60}" y="170" text-anchor="middle" font-size="12">Năm {2020 + i}</text>'
+        for i, h in enumerate((60, 80, 95, 110, 130))
+    )
+    return (
+        '<figure class="rk-chart">'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 180" width="360" height="180">'
+        f"{bars}</svg><figcaption>Biểu đồ: {title}</figcaption></figure>"
+    )
+
+
+def _field(number: int, name: str) -> str:
+    return (
+        f'<div class="rk-field"><h3>{number}. Lĩnh vực {name}</h3>'
+        f"{PARAGRAPH * 3}{_chart(name)}{PARAGRAPH}</div>"
+    )
+
+
+APPENDIX = """
+<div class="rk-section"><h2>Phụ lục: Kết quả các chỉ tiêu</h2>
+<table class="rk-table">
+<thead><tr><th>STT</th><th>Chỉ tiêu</th><th>Kế hoạch</th><th>Thực hiện</th>
+  <th>Đánh giá</th></tr></thead>
+<tbody>
+<tr><td class="num">1</td><td>Kết nạp hội viên mới</td><td class="num">1.200</td>
+  <td class="num">1.350</td><td class="rk-status-vuot">Vượt</td></tr>
+<tr><td class="num">2</td><td>Hộ sản xuất, kinh doanh giỏi</td><td class="num">2.500</td>
+  <td class="num">2.500</td><td class="rk-status-dat">Đạt</td></tr>
+<tr><td class="num">3</td><td>Tổ hợp tác mới thành lập</td><td class="num">15</td>
+  <td class="num">9</td><td class="rk-status-chuadat">Chưa đạt</td></tr>
+</tbody></table>
+<p class="rk-note">Ghi chú: số liệu tính đến ngày 30/11/2024.</p>
+</div>
+"""
+
+CLOSING = """
+<div class="rk-section"><h2>III. Phương hướng, nhiệm vụ năm 2025</h2>
+<div class="rk-placeholder"><p>Phần này do Ban Thường vụ bổ sung.</p></div></div>
+<table class="rk-closing"><tr>
+  <td class="rk-closing-left"><p>Nơi nhận:</p>
+    <ul><li>- Thường trực Hội Nông dân thành phố;</li><li>- Quận ủy Ninh Kiều;</li>
+    <li>- Lưu VP.</li></ul></td>
+  <td class="rk-closing-right"><p>T/M BAN THƯỜNG VỤ</p><p>CHỦ TỊCH</p>
+    <p class="rk-signer">Nguyễn Văn An</p></td>
+</tr></table>
+"""
+
+SVG_OUTPUT = (
+    '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
+    '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n'
+    '  "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120" viewBox="0 0 300 120">'
+    '<rect x="10" y="10" width="280" height="100" fill="none" stroke="#000"/>'
+    '<text x="150" y="65" text-anchor="middle" font-size="14">Tỷ lệ hoàn thành chỉ tiêu</text>'
+    "</svg>\n"
+)
+
+
+def _html_cell(source: str, html: str, count: int, tags: tuple[str, ...] = ()):
+    cell = new_code_cell(source, execution_count=count)
+    cell.metadata["tags"] = list(tags)
+    cell.outputs = [new_output("display_data", data={"text/html": html, "text/plain": "<HTML>"})]
+    return cell
+
+
+def build_notebook() -> nbformat.NotebookNode:
+    """An executed-looking report notebook: outputs are stored, no kernel is needed."""
+    params = new_code_cell(f'district = "Ninh Kiều"  # {PARAM_MARK}', execution_count=1)
+    params.metadata["tags"] = ["parameters"]
+    injected = new_code_cell(f'district = "Cái Răng"  # {INJECTED_MARK}', execution_count=2)
+    injected.metadata["tags"] = ["injected-parameters"]
+    injected.outputs = [new_output("stream", name="stdout", text=f"{INJECTED_MARK}\n")]
+    removed = _html_cell("pass", f"<p>{REMOVED_MARK}</p>", 3, tags=("remove-cell",))
+    svg = new_code_cell(f"chart  # {CODE_MARK}", execution_count=9)
+    svg.outputs = [new_output("execute_result", data={"image/svg+xml": SVG_OUTPUT}, execution_count=9)]
+    fields = ("kinh tế", "xã hội", "xây dựng tổ chức Hội", "dạy nghề", "vốn vay", "môi trường")
+    body = "".join(_field(i, name) for i, name in enumerate(fields, start=1))
+    cells = [
+        params,
+        injected,
+        removed,
+        _html_cell(f"show(header)  # {CODE_MARK}", HEADER, 4),
+        new_markdown_cell("Thực hiện Kế hoạch số 05-KH/HND của Hội Nông dân thành phố."),
+        _html_cell(
+            f"show(fields)  # {CODE_MARK}",
+            f'<div class="rk-section"><h2>I. Kết quả thực hiện</h2>{body}</div>',
+            5,
+        ),
+        svg,
+        _html_cell(f"show(appendix)  # {CODE_MARK}", APPENDIX, 10),
+        _html_cell(f"show(closing)  # {CODE_MARK}", CLOSING, 11),
+    ]
+    return new_notebook(cells=cells, metadata={"language_info": {"name": "python"}})
+
+
+# ---------- HTML ----------
+
+REMOTE_REF = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?\s*|url\(\s*["']?\s*|@import\s+["']?\s*)(?:https?:)?//""",
+    re.IGNORECASE,
+)
+SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc\s*=", re.IGNORECASE)
+
+
+def find_remote_refs(html: str) -> list[str]:
+    """Every src/href/url()/@import in `html` that points at a network address."""
+    return [m.group(0) for m in REMOTE_REF.finditer(html)] + SCRIPT_SRC.findall(html)
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return export.render_html(build_notebook(), title="Báo cáo thử nghiệm")
+
+
+def test_remote_ref_check_catches_the_stock_lab_template():
+    # Guards the guard: plain nbconvert output loads require.js/MathJax from a CDN.
+    stock, _ = HTMLExporter(template_name="lab").from_notebook_node(build_notebook())
+    assert find_remote_refs(stock)
+
+
+def test_html_is_vietnamese_and_loads_nothing_remote(html):
+    assert re.search(r'<html[^>]*\blang="vi"', html)
+    assert find_remote_refs(html) == []
+    assert "<!DOCTYPE svg" not in html  # the SVG prolog (with its DTD URL) is cut
+
+
+def test_html_has_no_code_prompts_or_parameters(html):
+    for mark in (CODE_MARK, PARAM_MARK, INJECTED_MARK, REMOVED_MARK):
+        assert mark not in html
+    assert not re.search(r"\b(?:In|Out)(?:&nbsp;|\s)*\[", html)
+
+
+def test_html_keeps_the_report_content(html):
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
+    assert "Thực hiện Kế hoạch số 05-KH/HND" in html  # markdown cell
+    assert "Tỷ lệ hoàn thành chỉ tiêu" in html  # image/svg+xml output, inlined
+    assert html.count("<svg") == 7
+    assert "<title>Báo cáo thử nghiệm</title>" in html
+
+
+def test_html_title_prefers_the_argument_then_the_notebook_metadata():
+    nb = build_notebook()
+    assert "<title>Báo cáo</title>" in export.render_html(nb)  # not nbconvert's "Notebook"
+    nb.metadata["title"] = "Báo cáo quận Ninh Kiều"
+    assert "<title>Báo cáo quận Ninh Kiều</title>" in export.render_html(nb)
+    assert "<title>A &amp; B</title>" in export.render_html(nb, title="A & B")
+
+
+def test_html_inlines_the_kit_css_not_the_jupyterlab_theme(html):
+    assert "@top-center" in html
+    assert ".rk-sample-mark" in html
+    assert "--jp-layout-color0" not in html
+
+
+# ---------- write_atomic ----------
+
+
+def test_write_atomic_writes_text_as_utf8_and_replaces(tmp_path):
+    target = tmp_path / "out" / "report.html"
+    export.write_atomic(target, "bản cũ")
+    export.write_atomic(target, "Hội Nông dân")
+    assert target.read_bytes() == "Hội Nông dân".encode()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.html"]
+    assert stat.S_IMODE(target.stat().st_mode) & 0o044  # readable by others, unlike mkstemp
+
+
+def test_write_atomic_keeps_the_old_file_when_the_write_fails(tmp_path, monkeypatch):
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"old")
+
+    def fail(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export.os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        export.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+# ---------- find_browser ----------
+
+
+def _fake_executable(path: Path) -> Path:
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_find_browser_honours_the_configured_path(tmp_path, monkeypatch):
+    monkeypatch.delenv(export.BROWSER_ENV_VAR, raising=False)
+    fake = _fake_executable(tmp_path / "my-chrome")
+    assert export.find_browser(str(fake)) == fake
+
+
+def test_find_browser_honours_the_environment(tmp_path, monkeypatch):
+    fake = _fake_executable(tmp_path / "env-chrome")
+    monkeypatch.setenv(export.BROWSER_ENV_VAR, str(fake))
+    assert export.find_browser() == fake
+
+
+def test_find_browser_rejects_a_missing_configured_path(tmp_path, monkeypatch):
+    monkeypatch.delenv(export.BROWSER_ENV_VAR, raising=False)
+    with pytest.raises(export.BrowserNotFoundError, match="apt-get install chromium"):
+        export.find_browser(str(tmp_path / "nope"))
+
+
+def test_find_browser_searches_path_by_name(tmp_path, monkeypatch):
+    monkeypatch.delenv(export.BROWSER_ENV_VAR, raising=False)
+    fake = _fake_executable(tmp_path / "google-chrome")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert export.find_browser() == fake
+
+
+def test_find_browser_explains_how_to_install_when_none(tmp_path, monkeypatch):
+    monkeypatch.delenv(export.BROWSER_ENV_VAR, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(export, "BROWSER_PATHS", ())
+    with pytest.raises(export.BrowserNotFoundError) as err:
+        export.find_browser()
+    assert "apt-get install chromium" in str(err.value)
+    assert export.BROWSER_ENV_VAR in str(err.value)
+
+
+# ---------- PDF ----------
+
+pypdf = pytest.importorskip("pypdf")
+
+
+@pytest.fixture(scope="module")
+def printer():
+    try:
+        export.find_browser()
+    except export.BrowserNotFoundError as err:
+        pytest.skip(str(err))
+    with export.PdfPrinter() as printer:
+        yield printer
+
+
+@pytest.fixture(scope="module")
+def pdf(printer, html, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    printer.print_pdf(html, out)
+    return out
+
+
+def _upright_text(page) -> list[tuple[float, float, str]]:
+    """(x, y, text) of each unrotated text run on a page (the watermark is rotated)."""
+    runs = []
+
+    def visit(text, cm, tm, _font, _size):
+        # Text space to page space: the text matrix, then the current transformation matrix.
+        b = tm[0] * cm[1] + tm[1] * cm[3]
+        c = tm[2] * cm[0] + tm[3] * cm[2]
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if text.strip() and abs(b) < 1e-6 and abs(c) < 1e-6:
+            runs.append((x, y, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.e2e
+def test_pdf_is_a4_with_several_pages(pdf, tmp_path):
+    reader = pypdf.PdfReader(pdf)
+    assert len(reader.pages) >= 3
+    for page in reader.pages:
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        assert size == pytest.approx(A4_PT, abs=1)
+    assert [p.name for p in pdf.parent.iterdir()] == ["report.pdf"]  # no temp file left
+
+
+@pytest.mark.e2e
+def test_pdf_numbers_pages_from_two_in_the_top_margin(pdf):
+    reader = pypdf.PdfReader(pdf)
+    top_margin = A4_PT[1] - 20 * MM
+    for number, page in enumerate(reader.pages, start=1):
+        in_margin = [t for _x, y, t in _upright_text(page) if y > top_margin]
+        assert in_margin == ([] if number == 1 else [str(number)]), f"page {number}"
+
+
+@pytest.mark.e2e
+def test_pdf_uses_the_administrative_margins(pdf):
+    # Left margin 30 mm, right 15 mm: body lines start at 30 mm (plus indents) and end by 195.
+    page = pypdf.PdfReader(pdf).pages[1]
+    body = [(x, y) for x, y, _t in _upright_text(page) if y < A4_PT[1] - 20 * MM]
+    assert min(x for x, _y in body) == pytest.approx(30 * MM, abs=1.5)
+    assert min(y for _x, y in body) > 20 * MM - 1
+
+
+@pytest.mark.e2e
+def test_pdf_text_is_intact_vietnamese_with_the_sample_mark_on_every_page(pdf):
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    text = "\n".join(pages)
+    for phrase in (
+        "Hội Nông dân",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "T/M BAN THƯỜNG VỤ",
+        "Nguyễn Văn An",
+    ):
+        assert phrase in text
+    for number, page_text in enumerate(pages, start=1):
+        assert SAMPLE_MARK in page_text, f"page {number}"
+    for mark in (CODE_MARK, PARAM_MARK, INJECTED_MARK, REMOVED_MARK):
+        assert mark not in text
+
+
+def _embedded_fonts(reader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for desc_font in font.get("/DescendantFonts", [font]):
+                descriptor = desc_font.get_object().get("/FontDescriptor")
+                if descriptor is None:
+                    continue
+                descriptor = descriptor.get_object()
+                if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    names.add(str(font["/BaseFont"]).split("+")[-1])
+    return names
+
+
+@pytest.mark.e2e
+def test_pdf_embeds_a_times_compatible_serif(pdf):
+    fonts = _embedded_fonts(pypdf.PdfReader(pdf))
+    serif = ("TimesNewRoman", "LiberationSerif", "Tinos")
+    assert any(name.startswith(serif) for name in fonts), fonts
+
+
+@pytest.mark.e2e
+def test_heading_and_chart_move_to_the_next_page_together(printer, tmp_path):
+    # The spacer leaves room at the page bottom for the heading but not for the chart
+    # under it; the heading must not be left there alone, nor the chart be split.
+    nb = new_notebook(
+        cells=[
+            _html_cell(
+                "x",
+                '<div style="height: 240mm"></div>'
+                f'<div class="rk-field"><h3>Tiêu đề không được đứng cuối trang</h3>'
+                f"{_chart('không được tách')}</div>",
+                1,
+            )
+        ]
+    )
+    out = printer.print_pdf(export.render_html(nb), tmp_path / "breaks.pdf")
+    pages = [p.extract_text() for p in pypdf.PdfReader(out).pages]
+    assert len(pages) == 2
+    assert "Tiêu đề không được đứng cuối trang" in pages[1]
+    assert "Năm 2020" in pages[1]
+    assert "Biểu đồ: không được tách" in pages[1]
+
+
+@pytest.mark.e2e
+def test_printer_blocks_network_requests(printer, tmp_path):
+    page = (
+        '<html><body><p>Hội Nông dân</p><img src="http://192.0.2.1/logo.png" alt="">'
+        '<link rel="stylesheet" href="https://192.0.2.1/x.css"></body></html>'
+    )
+    before = len(printer.blocked_urls)
+    out = printer.print_pdf(page, tmp_path / "blocked.pdf")
+    assert "Hội Nông dân" in pypdf.PdfReader(out).pages[0].extract_text()
+    assert sorted(printer.blocked_urls[before:]) == [
+        "http://192.0.2.1/logo.png",
+        "https://192.0.2.1/x.css",
+    ]
+
+
+@pytest.mark.e2e
+def test_printer_rejects_use_outside_with(tmp_path):
+    if os.environ.get(export.BROWSER_ENV_VAR) is None:
+        try:
+            export.find_browser()
+        except export.BrowserNotFoundError as err:
+            pytest.skip(str(err))
+    with pytest.raises(RuntimeError, match="not open"):
+        export.PdfPrinter().print_pdf("<p>x</p>", tmp_path / "x.pdf")

@@ -1,0 +1,77 @@
+"""Project hygiene: clean thin notebooks, declared parameters, dependency lists in step."""
+
+import ast
+import json
+import re
+import tomllib
+
+import nbformat
+import pytest
+import yaml
+from conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+PARAM_FILES = sorted((ROOT / "params").rglob("*.yaml"))
+
+
+def parameters_of(path) -> set[str]:
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{path.name}: exactly one cell must be tagged `parameters`"
+    tree = ast.parse(cells[0].source)
+    return {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
+
+
+def test_there_is_a_district_and_a_city_notebook():
+    assert [p.name for p in NOTEBOOKS] == ["city.ipynb", "district.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_notebooks_have_no_outputs(path):
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    for cell in raw["cells"]:
+        if cell["cell_type"] == "code":
+            assert not cell.get("outputs") and not cell.get("execution_count"), cell["source"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_stay_thin(path):
+    # Cells only set parameters, load, compute and display: logic lives in the package.
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda | ast.For | ast.While)
+
+
+@pytest.mark.parametrize("param_file", PARAM_FILES, ids=lambda p: p.relative_to(ROOT / "params").as_posix())
+def test_every_parameter_in_params_is_declared_in_the_notebooks(param_file):
+    keys = set(yaml.safe_load(param_file.read_text(encoding="utf-8")) or {})
+    for nb in NOTEBOOKS:
+        undeclared = keys - parameters_of(nb)
+        assert not undeclared, f"{param_file.name} sets {undeclared}, not declared in {nb.name}"
+
+
+def test_build_injects_only_declared_parameters():
+    from reportkit.build import Layout, plan_jobs
+
+    _, jobs = plan_jobs(Layout(ROOT), "2022-FY")
+    for job in jobs:
+        assert set(job.parameters) <= parameters_of(job.notebook), job.unit_code
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def test_environment_yml_and_pyproject_declare_the_same_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {r for r in project["dependencies"]} | set(project["optional-dependencies"]["test"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = {d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in {"python", "pip"}}
+    assert {_name(r): r.replace(" ", "") for r in declared} == {_name(r): r.replace(" ", "") for r in conda}
+
+
+def test_outputs_are_not_committed():
+    ignore = (ROOT / ".gitignore").read_text(encoding="utf-8")
+    assert "outputs/*" in ignore
