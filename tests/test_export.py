@@ -419,6 +419,17 @@ def test_printer_blocks_network_requests(printer, tmp_path):
 
 
 @pytest.mark.e2e
+def test_report_page_forbids_fetches_even_for_a_stray_remote_url(printer, tmp_path):
+    # The page's Content-Security-Policy stops the request before it is even attempted.
+    nb = new_notebook(cells=[new_markdown_cell("Hội Nông dân ![logo](http://192.0.2.1/logo.png)")])
+    html = export.render_html(nb)
+    assert "http://192.0.2.1/logo.png" in html
+    before = len(printer.blocked_urls)
+    printer.print_pdf(html, tmp_path / "stray.pdf")
+    assert printer.blocked_urls[before:] == []
+
+
+@pytest.mark.e2e
 def test_printer_rejects_use_outside_with(tmp_path):
     if os.environ.get(export.BROWSER_ENV_VAR) is None:
         try:
