@@ -28,14 +28,14 @@ SAMPLE_MARK = "DỮ LIỆU MẪU"
 HEADER = f"""
 <div class="rk-sample-mark">{SAMPLE_MARK}</div>
 <table class="rk-header"><tr>
-  <td class="rk-header-left">HỘI NÔNG DÂN VIỆT NAM<br><b>BCH HỘI NÔNG DÂN QUẬN NINH KIỀU</b>
-    <br>*<br>Số 12-BC/HND</td>
-  <td class="rk-header-right"><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>
-    <b><u>Độc lập - Tự do - Hạnh phúc</u></b>
-    <span class="rk-date">Ninh Kiều, ngày 15 tháng 12 năm 2024</span></td>
+  <td class="rk-header-left"><div>HỘI NÔNG DÂN VIỆT NAM</div>
+    <div><strong>BCH HỘI NÔNG DÂN QUẬN NINH KIỀU</strong></div><div>*</div><div>Số 12-BC/HND</div></td>
+  <td class="rk-header-right"><div><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong></div>
+    <div><strong><u>Độc lập - Tự do - Hạnh phúc</u></strong></div>
+    <div class="rk-date"><em>Ninh Kiều, ngày 15 tháng 12 năm 2024</em></div></td>
 </tr></table>
-<div class="rk-title"><h1>Báo cáo</h1>
-  <p class="rk-subtitle">Kết quả thực hiện chỉ tiêu công tác Hội và phong trào nông dân năm 2024</p>
+<div class="rk-title"><div><strong>Báo cáo</strong></div>
+  <div class="rk-subtitle"><strong>Kết quả thực hiện chỉ tiêu công tác Hội năm 2024</strong></div>
 </div>
 """
 
@@ -91,8 +91,8 @@ CLOSING = """
   <td class="rk-closing-left"><p>Nơi nhận:</p>
     <ul><li>- Thường trực Hội Nông dân thành phố;</li><li>- Quận ủy Ninh Kiều;</li>
     <li>- Lưu VP.</li></ul></td>
-  <td class="rk-closing-right"><p>T/M BAN THƯỜNG VỤ</p><p>CHỦ TỊCH</p>
-    <p class="rk-signer">Nguyễn Văn An</p></td>
+  <td class="rk-closing-right"><div>T/M BAN THƯỜNG VỤ</div><div>CHỦ TỊCH</div>
+    <div class="rk-signature-space"></div><div>Nguyễn Văn An</div></td>
 </tr></table>
 """
 

@@ -78,7 +78,7 @@ def render_header(report: ReportData) -> str:
         sample=inputs.figures.is_sample,
         sample_mark=words["sample"]["mark"],
         organisation=header["organisation"],
-        committee=render_text(header["committee"], unit_title=unit_title),
+        committee=[render_text(line, unit_title=unit_title) for line in header["committee"]],
         number=render_text(
             header["number"],
             number=inputs.params.get("doc_number", ""),

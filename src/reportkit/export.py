@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -76,13 +77,18 @@ BROWSER_ARGS = (
 LOCAL_URL_SCHEMES = frozenset({"file", "data", "about", "blob"})
 
 
+# HTMLExporter re-registers filters and per-notebook state on every call, so the shared
+# exporter must not convert two notebooks at once (build runs notebooks in threads).
+_EXPORT_LOCK = threading.Lock()
+
+
 class BrowserNotFoundError(RuntimeError):
     """No Chromium-family browser to print PDFs with."""
 
 
 @functools.cache
 def _exporter() -> HTMLExporter:
-    # Building an exporter loads templates and traitlets config (~100 ms); reuse one.
+    # Building the exporter and compiling its templates takes ~0.5 s; later calls reuse it.
     config = Config()
     config.TemplateExporter.exclude_input = True
     config.TemplateExporter.exclude_input_prompt = True
@@ -103,9 +109,10 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) ->
     """Return the report page (one self-contained HTML string) for an executed notebook.
 
     `title` becomes the HTML <title> and so the PDF's document title; without it the
-    notebook's metadata.title, else "Báo cáo". The exporter is shared: not thread-safe.
+    notebook's metadata.title, else "Báo cáo". Safe to call from several threads.
     """
-    html, _ = _exporter().from_notebook_node(notebook, resources={"report_title": title})
+    with _EXPORT_LOCK:
+        html, _ = _exporter().from_notebook_node(notebook, resources={"report_title": title})
     return html
 
 
