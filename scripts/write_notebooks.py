@@ -49,10 +49,11 @@ def notebook(title: str, unit: str, symbol: str, city: bool) -> nbformat.Noteboo
     displays = ["rk.show(rk.render_header(report))", "rk.show(rk.render_results(report))"]
     if city:
         displays.append("rk.show(rk.render_districts(report))")
+    # The signature closes the main text; the appendix follows it (Nghị định 30/2020).
     displays += [
         "rk.show(rk.render_analyst_sections(report))",
-        "rk.show(rk.render_appendix(report))",
         "rk.show(rk.render_closing(report))",
+        "rk.show(rk.render_appendix(report))",
     ]
     cells = [
         new_markdown_cell(INTRO.format(title=title), metadata={"tags": ["remove-cell"]}),
