@@ -138,3 +138,19 @@ def test_sample_generator_is_deterministic(tmp_path):
     make_sample(tmp_path / "data")
     for rel in ("sample/figures.csv", "targets/targets-2022.csv"):
         assert (tmp_path / "data" / rel).read_bytes() == (DATA / rel).read_bytes(), rel
+
+
+def test_sample_has_districts_missing_and_exceeding_targets():
+    from reportkit.intake import load_report_inputs
+    from reportkit.metrics import compute_report
+    from reportkit.model import Kind, Status
+
+    report = compute_report(load_report_inputs("92", "2022-FY", DATA, ROOT / "params"), compare_children=True)
+    totals = [r for results in report.children.values() for r in results if r.indicator.kind is Kind.TOTAL]
+    statuses = {r.status for r in totals}
+    assert Status.MISSED in statuses and Status.EXCEEDED in statuses
+    # Not every district misses or exceeds everything either.
+    per_district = {
+        code: {r.status for r in rs if r.indicator.kind is Kind.TOTAL} for code, rs in report.children.items()
+    }
+    assert any(len(s) > 1 for s in per_district.values())

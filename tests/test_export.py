@@ -11,11 +11,9 @@ import nbformat
 import pytest
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pdftext import A4_PT, MM, embedded_fonts, upright_text
 
 from reportkit import export
-
-MM = 72 / 25.4  # PDF points per millimetre
-A4_PT = (595.28, 841.89)
 
 # Markers that must never reach the report (code, parameters, removed cells).
 CODE_MARK = "CODE_SOURCE_MUST_NOT_SHOW"
@@ -295,23 +293,6 @@ def pdf(printer, html, tmp_path_factory):
     return out
 
 
-def _upright_text(page) -> list[tuple[float, float, str]]:
-    """(x, y, text) of each unrotated text run on a page (the watermark is rotated)."""
-    runs = []
-
-    def visit(text, cm, tm, _font, _size):
-        # Text space to page space: the text matrix, then the current transformation matrix.
-        b = tm[0] * cm[1] + tm[1] * cm[3]
-        c = tm[2] * cm[0] + tm[3] * cm[2]
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        if text.strip() and abs(b) < 1e-6 and abs(c) < 1e-6:
-            runs.append((x, y, text.strip()))
-
-    page.extract_text(visitor_text=visit)
-    return runs
-
-
 @pytest.mark.e2e
 def test_pdf_is_a4_with_several_pages(pdf, tmp_path):
     reader = pypdf.PdfReader(pdf)
@@ -327,7 +308,7 @@ def test_pdf_numbers_pages_from_two_in_the_top_margin(pdf):
     reader = pypdf.PdfReader(pdf)
     top_margin = A4_PT[1] - 20 * MM
     for number, page in enumerate(reader.pages, start=1):
-        in_margin = [t for _x, y, t in _upright_text(page) if y > top_margin]
+        in_margin = [t for _x, y, t in upright_text(page) if y > top_margin]
         assert in_margin == ([] if number == 1 else [str(number)]), f"page {number}"
 
 
@@ -335,7 +316,7 @@ def test_pdf_numbers_pages_from_two_in_the_top_margin(pdf):
 def test_pdf_uses_the_administrative_margins(pdf):
     # Left margin 30 mm, right 15 mm: body lines start at 30 mm (plus indents) and end by 195.
     page = pypdf.PdfReader(pdf).pages[1]
-    body = [(x, y) for x, y, _t in _upright_text(page) if y < A4_PT[1] - 20 * MM]
+    body = [(x, y) for x, y, _t in upright_text(page) if y < A4_PT[1] - 20 * MM]
     assert min(x for x, _y in body) == pytest.approx(30 * MM, abs=1.5)
     assert min(y for _x, y in body) > 20 * MM - 1
 
@@ -358,24 +339,9 @@ def test_pdf_text_is_intact_vietnamese_with_the_sample_mark_on_every_page(pdf):
         assert mark not in text
 
 
-def _embedded_fonts(reader) -> set[str]:
-    names = set()
-    for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            for desc_font in font.get("/DescendantFonts", [font]):
-                descriptor = desc_font.get_object().get("/FontDescriptor")
-                if descriptor is None:
-                    continue
-                descriptor = descriptor.get_object()
-                if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                    names.add(str(font["/BaseFont"]).split("+")[-1])
-    return names
-
-
 @pytest.mark.e2e
 def test_pdf_embeds_a_times_compatible_serif(pdf):
-    fonts = _embedded_fonts(pypdf.PdfReader(pdf))
+    fonts = embedded_fonts(pypdf.PdfReader(pdf))
     serif = ("TimesNewRoman", "LiberationSerif", "Tinos")
     assert any(name.startswith(serif) for name in fonts), fonts
 

@@ -19,7 +19,7 @@ from . import charts, tables
 from . import formats as fmt
 from .metrics import ReportData
 from .model import ReportInputs, Status
-from .narrative import describe_field_results, describe_units, render_text
+from .narrative import describe_field_results, render_text
 
 FRAGMENTS = Path(__file__).parent / "templates" / "fragments"
 
@@ -278,14 +278,3 @@ def render_closing(report: ReportData) -> str:
         unsigned=closing["unsigned"],
     )
 
-
-__all__ = [
-    "describe_units",
-    "render_analyst_sections",
-    "render_appendix",
-    "render_closing",
-    "render_districts",
-    "render_header",
-    "render_results",
-    "show",
-]

@@ -192,7 +192,16 @@ def compute_results(
     return tuple(results)
 
 
-def compute_result(indicator, catalogue, tree, unit_code, current, targets, previous=None):
+def compute_result(
+    indicator: Indicator,
+    catalogue: Catalogue,
+    tree: OrgTree,
+    unit_code: str,
+    current: PeriodData,
+    targets: Mapping[tuple[str, str], Target],
+    previous: PeriodData | None = None,
+) -> Result | None:
+    """One indicator judged for one unit; None where it does not apply to the unit's level."""
     period = current.period
     outcome = compute_outcome(indicator, catalogue, tree, unit_code, current.figures, period.months)
     if outcome is None:
