@@ -26,8 +26,8 @@ test: setup lint  ## lint, then the whole test suite (notebooks, PDFs included)
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check src tests scripts benchmarks
-	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests scripts $(wildcard benchmarks)
 
 lab: setup  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/
