@@ -277,4 +277,3 @@ def render_closing(report: ReportData) -> str:
         signer=inputs.params.get("signer_name", ""),
         unsigned=closing["unsigned"],
     )
-
