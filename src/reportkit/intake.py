@@ -240,7 +240,7 @@ def load_report_inputs(
     period: str = "",
     data_dir: str | Path = "data",
     params_dir: str | Path = "params",
-    figures_file: str = "sample/figures.csv",
+    figures_file: str = "",
     **params: Any,
 ) -> ReportInputs:
     """Load one report's inputs; `params` are the notebook's remaining parameters.
