@@ -90,9 +90,20 @@ def _print_summary(console: Console, results: list[JobResult], seconds: float, o
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console()
+    saved = os.environ.get(STORE_ENV)
     if args.store:
         # Report kernels are child processes: the environment is how they find this store too.
         os.environ[STORE_ENV] = str(args.store.resolve())
+    try:
+        return _run(args, console)
+    finally:
+        if saved is None:
+            os.environ.pop(STORE_ENV, None)
+        else:
+            os.environ[STORE_ENV] = saved
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
     commands = {
         "build": run_build,
         "sample": run_sample,
