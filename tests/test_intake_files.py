@@ -10,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from conftest import ROOT
-from workbooks import cell_of, district_values, fill, legacy_table, set_cached_value, snapshot
+from workbooks import cell_of, compound_file, district_values, fill, legacy_table, set_cached_value, snapshot
 
 from reportkit.intake import load_plan
 from reportkit.receive import take_in_files
@@ -247,6 +247,13 @@ def test_a_password_protected_workbook(template, store_dir, tmp_path):
     assert (tmp_path / "mat-khau.xlsx").read_bytes()[:4] == bytes.fromhex("D0CF11E0")
     p = refused(store_dir, tmp_path / "mat-khau.xlsx", "file_encrypted")
     assert p.message == "Tệp được đặt mật khẩu mở (tệp đã mã hóa), kit không đọc được."
+
+
+def test_an_old_xls_workbook(store_dir, tmp_path):
+    (tmp_path / "cu.xls").write_bytes(compound_file("Workbook"))
+    p = refused(store_dir, tmp_path / "cu.xls", "file_xls")
+    assert p.message == "Tệp theo định dạng Excel 97-2003 (.xls), kit không đọc được."
+    assert "Sổ làm việc Excel (.xlsx)" in p.expected
 
 
 def formula_file(template, tmp_path, cached):

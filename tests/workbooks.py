@@ -138,3 +138,31 @@ def snapshot(store_dir: Path):
     archive = store_dir / "archive"
     files = sorted((p.name, p.read_bytes()) for p in archive.iterdir()) if archive.exists() else []
     return rows, files
+
+
+def compound_file(stream_name: str, size: int = 4096) -> bytes:
+    """A minimal OLE2 compound file holding one stream, as an Excel 97-2003 .xls holds "Workbook".
+
+    Laid out by the [MS-CFB] specification: header, one FAT sector, one directory sector, data."""
+    import struct
+
+    end, free, fat_mark, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    data_sectors = size // 512
+    header = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16)
+    header += struct.pack(
+        "<HHHHH6sIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, bytes(6), 0, 1, 1, 0, 4096, end, 0, end, 0
+    )
+    header += struct.pack("<109I", 0, *([free] * 108))
+    chain = [fat_mark, end, *range(3, 2 + data_sectors), end]
+    fat = struct.pack("<128I", *chain, *([free] * (128 - len(chain))))
+
+    def entry(name: str, kind: int, child: int, start: int, length: int) -> bytes:
+        encoded = name.encode("utf-16-le") + b"\0\0" if name else b""
+        return struct.pack(
+            "<64sHBBIII16sIQQIQ", encoded, len(encoded), kind, 1, none, none, child, bytes(16), 0, 0, 0, start,
+            length,
+        )  # fmt: skip
+
+    directory = entry("Root Entry", 5, 1, end, 0) + entry(stream_name, 2, none, 2, size)
+    directory += entry("", 0, none, 0, 0) * 2
+    return header + fat + directory + bytes(size)

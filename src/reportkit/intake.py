@@ -375,7 +375,7 @@ def read_workbook(data: bytes, file_name: str) -> RawSubmission:
     identity = _read_identity(values)
     entries, unit_names = [], []
     for ws in values.worksheets:
-        if ws.sheet_state == "visible" and ws["A1"].value == KEY_MARK:
+        if ws["A1"].value == KEY_MARK:  # a data sheet, even if someone hid it
             sheet_entries, sheet_names = _read_data_sheet(ws, formulas[ws.title], file_name, identity)
             entries += sheet_entries
             unit_names += sheet_names
@@ -491,11 +491,7 @@ def _csv_rows(file_name: str, header: list[str], rows: list[list[str]], problems
         field = {name: nfc(row[i]) if i < len(row) else "" for name, i in column.items()}
         periods.add(field["period"])
         sources.add(field.get("source", ""))
-        value_cell = Cell(
-            Location(file_name, "", f"{letter['value']}{line}"),
-            row[column["value"]] if column["value"] < len(row) else "",
-            from_csv=True,
-        )
+        value_cell = Cell(Location(file_name, "", f"{letter['value']}{line}"), field["value"], from_csv=True)
         entries.append(Entry(field["unit_code"], field["measure"], value_cell))
         if field.get("unit_name"):
             name_cell = Cell(Location(file_name, "", f"{letter['unit_name']}{line}"), field["unit_name"])

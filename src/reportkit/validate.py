@@ -291,63 +291,76 @@ def check_value(cell: Cell, measure: Measure, catalogue: Catalogue) -> ValueChec
     """A figure cell read as a number of the measure's type, or the problems that stop it."""
     label = describe_measure(catalogue, measure.id)
     share = share_parts(catalogue).get(measure.id)
+    refused = _refuse_non_numbers(cell, measure, share, label)
+    if refused:
+        return refused
+    read = _read_number(cell, measure, label)
+    if read.value is None or measure.type != "count":
+        return read
+    if read.value < 0:
+        return _fail("negative", cell, measure, label)
+    if read.value != read.value.to_integral_value():
+        # In a share's part a fraction is most likely the share itself, typed as "0,97" or "3,5".
+        return (
+            _fail_percent(cell, measure, share, label) if share else _fail("not_whole", cell, measure, label)
+        )
+    return read
+
+
+def _fail(code: str, cell: Cell, measure: Measure, label: str, **fields: object) -> ValueCheck:
+    fields = {"rule": count_rule(measure), "unit": measure.unit, **fields}
+    return ValueCheck(None, (problem(code, cell.location, show_found(cell.value), label, **fields),))
+
+
+def _refuse_non_numbers(cell: Cell, measure: Measure, share, label: str) -> ValueCheck | None:
+    """Blanks, formulas without a result, Excel errors, dates, and percentages: no figure here."""
     raw = cell.value
-    loc = cell.location
-
-    def fail(code: str, **fields: object) -> ValueCheck:
-        fields.setdefault("rule", count_rule(measure))
-        return ValueCheck(None, (problem(code, loc, show_found(raw), label, **fields),))
-
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return fail("formula_no_value", formula=cell.formula) if cell.formula else fail("blank")
+        if cell.formula:
+            return _fail("formula_no_value", cell, measure, label, formula=cell.formula)
+        return _fail("blank", cell, measure, label)
     if isinstance(raw, str) and raw.strip() in EXCEL_ERRORS:
-        return fail("formula_error" if cell.formula else "not_a_number")
+        return _fail("formula_error" if cell.formula else "not_a_number", cell, measure, label)
     if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
-        return fail("not_a_number")
-    is_percent = "%" in str(cell.number_format) or (isinstance(raw, str) and "%" in raw)
-    if is_percent:
-        return _fail_percent(raw, measure, share, loc, label)
-    warnings: list[Problem] = []
-    if isinstance(raw, str):
-        read = read_number_text(raw, measure.type == "count", cell.from_csv)
-        if read.how == "ambiguous":
-            a, b = read.readings
-            return fail("ambiguous_number", reading_a=show_number(a), reading_b=show_number(b), example=a)
-        if read.value is None:
-            return fail("not_a_number")
-        number = read.value
-        if read.how != "plain":
-            warnings.append(problem("text_number", loc, show_found(raw), label, value=show_number(number)))
-    else:
-        if isinstance(raw, float) and not math.isfinite(raw):
-            return fail("not_a_number")
+        return _fail("not_a_number", cell, measure, label)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return _fail("not_a_number", cell, measure, label)
+    if "%" in str(cell.number_format) or (isinstance(raw, str) and "%" in raw):
+        return _fail_percent(cell, measure, share, label) if share else _fail("percent", cell, measure, label)
+    return None
+
+
+def _read_number(cell: Cell, measure: Measure, label: str) -> ValueCheck:
+    """A number cell as is; text read as a number where it has one meaning, and said so."""
+    raw = cell.value
+    if not isinstance(raw, str):
         # repr() is the shortest text that reads back as the same float: 312.3, not 312.30000000000001.
-        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
-    if measure.type == "count":
-        if number < 0:
-            return fail("negative")
-        if number != number.to_integral_value():
-            if share:
-                return _fail_percent(raw, measure, share, loc, label)
-            return fail("not_whole", unit=measure.unit)
-    return ValueCheck(canonical(number), tuple(warnings))
+        return ValueCheck(canonical(Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)))
+    read = read_number_text(raw, measure.type == "count", cell.from_csv)
+    if read.how == "ambiguous":
+        a, b = map(show_number, read.readings)
+        return _fail(
+            "ambiguous_number", cell, measure, label, reading_a=a, reading_b=b, example=read.readings[0]
+        )
+    if read.value is None:
+        return _fail("not_a_number", cell, measure, label)
+    if read.how == "plain":
+        return ValueCheck(canonical(read.value))
+    said = problem("text_number", cell.location, show_found(raw), label, value=show_number(read.value))
+    return ValueCheck(canonical(read.value), (said,))
 
 
-def _fail_percent(raw, measure, share, loc, label) -> ValueCheck:
-    if share is None:
-        return ValueCheck(None, (problem("percent", loc, show_found(raw), label, rule=count_rule(measure)),))
+def _fail_percent(cell: Cell, measure: Measure, share: tuple[Indicator, str], label: str) -> ValueCheck:
     indicator, part = share
-    found = problem(
+    return _fail(
         "share_as_percent",
-        loc,
-        show_found(raw),
+        cell,
+        measure,
         label,
         part=part,
         share=indicator.short,
-        unit=measure.unit,
         figure=lower_first(measure.name),
     )
-    return ValueCheck(None, (found,))
 
 
 # ---------------------------------------------------------------------------------- identity
