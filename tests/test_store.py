@@ -48,6 +48,11 @@ def test_the_original_is_archived_unchanged_under_its_hash(tmp_path):
     assert not archived.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
+def test_a_folder_is_taken_in_file_by_file(tmp_path):
+    received = take_in_files([SUBMISSIONS], DATA, tmp_path)
+    assert [r.file_name for r in received] == sorted(p.name for p in SUBMISSIONS.glob("*.csv"))
+
+
 def test_taking_the_same_file_in_again_changes_nothing(tmp_path):
     files = sorted(SUBMISSIONS.glob("2022-*.csv"))
     take_in_files(files, DATA, tmp_path)

@@ -52,10 +52,19 @@ class Plans:
 def take_in_files(
     paths: Iterable[Path], data_dir: Path, store_dir: Path, expected_period: str | None = None
 ) -> list[Received]:
-    """Take each file in, in the order given; one file's errors do not stop the others."""
+    """Take each file in, in the order given (a folder: its files by name); one file's errors do
+    not stop the others."""
     plans = Plans(data_dir)
     with closing(store.open_store(store_dir)) as conn:
-        return [take_in_file(conn, store_dir, Path(p), plans, expected_period) for p in paths]
+        return [take_in_file(conn, store_dir, f, plans, expected_period) for f in list_files(paths)]
+
+
+def list_files(paths: Iterable[Path]) -> list[Path]:
+    """The files named, a folder standing for the files in it, by name."""
+    files = []
+    for path in map(Path, paths):
+        files += sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    return files
 
 
 def take_in_file(
