@@ -226,6 +226,11 @@ def test_a_file_that_is_not_a_workbook(store_dir, tmp_path):
     refused(store_dir, notes, "file_unknown")
 
 
+def test_a_file_that_is_not_there(store_dir, tmp_path):
+    p = refused(store_dir, tmp_path / "khong-co.xlsx", "file_missing")
+    assert p.message == "Không tìm thấy hoặc không đọc được tệp (không có tệp này)."
+
+
 def test_an_empty_file(store_dir, tmp_path):
     (tmp_path / "rong.xlsx").write_bytes(b"")
     assert refused(store_dir, tmp_path / "rong.xlsx", "file_empty").message == "Tệp rỗng (0 byte)."
@@ -235,7 +240,7 @@ def test_a_corrupt_workbook(template, store_dir, tmp_path):
     whole = fill(template, VALID, tmp_path / "whole.xlsx").read_bytes()
     (tmp_path / "hong.xlsx").write_bytes(whole[: len(whole) // 2])
     p = refused(store_dir, tmp_path / "hong.xlsx", "file_corrupt")
-    assert p.message.startswith("Tệp bị hỏng, không mở được (")
+    assert p.message == "Tệp bị hỏng, không mở được (phần nén của tệp .xlsx bị hỏng)."
 
 
 def test_a_password_protected_workbook(template, store_dir, tmp_path):

@@ -353,8 +353,8 @@ def _ole2_problem(data: bytes, where: Location) -> Problem:
                 return problem("file_xls", where)
             if ole.exists("WordDocument"):
                 return problem("file_unknown", where, detail=" (đây là tệp Word 97-2003)")
-    except OSError as exc:
-        return problem("file_corrupt", where, detail=str(exc))
+    except OSError:
+        return problem("file_corrupt", where, detail="tệp dạng OLE2 bị hỏng")
     return problem("file_unknown", where, detail="")
 
 
@@ -363,15 +363,15 @@ def read_workbook(data: bytes, file_name: str) -> RawSubmission:
     where = Location(file_name)
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except zipfile.BadZipFile as exc:
-        return _unreadable(file_name, problem("file_corrupt", where, detail=f"tệp nén hỏng: {exc}"))
+    except zipfile.BadZipFile:
+        return _unreadable(file_name, problem("file_corrupt", where, detail="phần nén của tệp .xlsx bị hỏng"))
     if "xl/workbook.xml" not in names:
         kind = " (đây là tệp Word)" if "word/document.xml" in names else " (tệp nén .zip)"
         return _unreadable(file_name, problem("file_unknown", where, detail=kind))
     try:
         values, formulas = _open_workbook(data, True), _open_workbook(data, False)
-    except Exception as exc:  # openpyxl fails in many ways on a damaged file; each means "corrupt"
-        return _unreadable(file_name, problem("file_corrupt", where, detail=f"{type(exc).__name__}: {exc}"))
+    except Exception:  # openpyxl fails in many ways on a damaged file; each means "corrupt"
+        return _unreadable(file_name, problem("file_corrupt", where, detail="nội dung bảng tính bị hỏng"))
     identity = _read_identity(values)
     entries, unit_names = [], []
     for ws in values.worksheets:
@@ -462,8 +462,10 @@ def read_csv_submission(data: bytes, file_name: str) -> RawSubmission:
         )
     try:
         rows = list(csv.reader(io.StringIO(text), _sniff_dialect(text)))
-    except csv.Error as exc:
-        return _unreadable(file_name, problem("csv_unreadable", where, detail=str(exc)))
+    except csv.Error:
+        return _unreadable(
+            file_name, problem("csv_unreadable", where, detail="dòng không đúng định dạng CSV")
+        )
     header = [h.strip().lstrip("\ufeff").lower() for h in (rows[0] if rows else [])]
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:

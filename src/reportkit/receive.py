@@ -81,7 +81,8 @@ def take_in_file(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        refused = problem("file_missing", Location(file_name), detail=exc.strerror or str(exc))
+        reason = "không có tệp này" if isinstance(exc, FileNotFoundError) else "không đọc được"
+        refused = problem("file_missing", Location(file_name), detail=reason)
         return Received(path, file_name, "", "rejected", Verdict(None, None, (), (refused,)))
     sha256 = hashlib.sha256(data).hexdigest()
     earlier = store.find_submission(conn, sha256)
