@@ -19,7 +19,8 @@ $(VENV)/.installed: pyproject.toml scripts/setup-system.sh
 
 setup: $(VENV)/.installed
 
-reports: setup  ## build every report of a period (PERIOD=2022-H1, UNITS="917 918")
+reports: setup  ## take in the sample submissions, then build every report of a period (PERIOD=2022-H1, UNITS="917 918")
+	$(BIN)/reportkit intake data/sample/submissions/*
 	$(BIN)/reportkit build $(BUILD_ARGS)
 
 test: setup lint  ## lint, then the whole test suite (notebooks, PDFs included)

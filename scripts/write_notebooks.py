@@ -8,12 +8,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parents[1]
 
 PARAMETERS = """# Parameters: papermill replaces this cell's values for each report.
-# A blank period means the default period of data/periods.yaml.
+# A blank period means the default period of data/periods.yaml; a blank figures_file means the
+# store that `reportkit intake` fills (store/ beside data/, or $REPORTKIT_STORE).
 unit_code = "{unit}"
 period = ""
 data_dir = "../data"
 params_dir = "../params"
-figures_file = "sample/figures.csv"
+figures_file = ""
 doc_number = ""
 doc_symbol = "{symbol}"
 place = ""

@@ -128,3 +128,25 @@ def tree() -> OrgTree:
 @pytest.fixture
 def catalogue() -> Catalogue:
     return make_catalogue()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_store(tmp_path_factory):
+    """No test touches the project's store: $REPORTKIT_STORE points at a folder of this session."""
+    from reportkit.store import STORE_ENV
+
+    store_dir = tmp_path_factory.mktemp("session-store")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(STORE_ENV, str(store_dir))
+        yield store_dir
+
+
+@pytest.fixture(scope="session")
+def sample_store(isolated_store):
+    """The session store with the sample submissions taken in, as `make reports` does."""
+    from reportkit.receive import take_in_files
+
+    files = sorted((ROOT / "data" / "sample" / "submissions").glob("*.csv"))
+    received = take_in_files(files, ROOT / "data", isolated_store)
+    assert [r.status for r in received] == ["accepted"] * len(files), [r.verdict for r in received]
+    return isolated_store

@@ -136,7 +136,11 @@ def test_sample_generator_is_deterministic(tmp_path):
 
     shutil.copytree(DATA, tmp_path / "data")
     make_sample(tmp_path / "data")
-    for rel in ("sample/figures.csv", "targets/targets-2022.csv"):
+    submissions = sorted(
+        p.relative_to(DATA).as_posix() for p in (DATA / "sample" / "submissions").glob("*.csv")
+    )
+    assert len(submissions) == 32  # 8 districts, 4 periods
+    for rel in ("sample/figures.csv", "targets/targets-2022.csv", *submissions):
         assert (tmp_path / "data" / rel).read_bytes() == (DATA / rel).read_bytes(), rel
 
 
@@ -154,3 +158,18 @@ def test_sample_has_districts_missing_and_exceeding_targets():
         code: {r.status for r in rs if r.indicator.kind is Kind.TOTAL} for code, rs in report.children.items()
     }
     assert any(len(s) > 1 for s in per_district.values())
+
+
+def test_sample_submissions_hold_the_sample_figures_once_each():
+    """One CSV per district and period; together exactly the rows of figures.csv, marked sample."""
+    from_submissions = []
+    for path in sorted((DATA / "sample" / "submissions").glob("*.csv")):
+        period, district = path.stem.rsplit("-", 1)
+        with open(path, encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert {r["period"] for r in rows} == {period} and {r["source"] for r in rows} == {"sample"}
+        assert rows[0]["unit_code"] == district
+        from_submissions += [(r["period"], r["unit_code"], r["measure"], r["value"]) for r in rows]
+    from_figures = [(r["period"], r["unit_code"], r["measure"], r["value"]) for r in _sample_rows()]
+    assert sorted(from_submissions) == sorted(from_figures)
+    assert len(set(from_submissions)) == len(from_submissions)

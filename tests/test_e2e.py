@@ -1,4 +1,4 @@
-"""End to end: build real reports from the sample data and read the PDFs' text."""
+"""End to end: build real reports from the sample submissions (taken into a store) and read the PDFs."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ DISTRICTS = ["917", "918", "919", "923", "924", "925", "926", "927"]
 
 
 @pytest.fixture(scope="module")
-def year_end(tmp_path_factory):
-    """All nine reports of the year-end review, built once for this module."""
+def year_end(tmp_path_factory, sample_store):
+    """All nine reports of the year-end review, built once for this module, from the store."""
     out = tmp_path_factory.mktemp("outputs")
     period, results = build_period(Layout(ROOT, out), "2022-FY")
     assert period == "2022-FY"
@@ -34,7 +34,7 @@ def year_end(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def six_months(tmp_path_factory):
+def six_months(tmp_path_factory, sample_store):
     out = tmp_path_factory.mktemp("outputs")
     _, results = build_period(Layout(ROOT, out), "2022-H1", ["92", "917"])
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
@@ -50,7 +50,7 @@ def flat(text: str) -> str:
 
 
 # Independent arithmetic: the test reads the CSV files itself and formats numbers by hand,
-# so a bug in the kit's metrics or its Babel formatting cannot agree with itself here.
+# so a bug in the kit's intake, store, metrics or Babel formatting cannot agree with itself here.
 def figures(period: str) -> dict[tuple[str, str], Decimal]:
     with open(ROOT / "data" / "sample" / "figures.csv", encoding="utf-8") as fh:
         return {
@@ -185,7 +185,7 @@ def test_six_month_review_has_its_own_title_date_and_comparison(six_months):
         assert sentence in flat(" ".join(pdf_pages(next(six_months.glob("917-*.pdf")))))
 
 
-def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys):
+def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys, sample_store):
     project = tmp_path / "project"
     for part in ("data", "params", "notebooks"):
         shutil.copytree(ROOT / part, project / part)

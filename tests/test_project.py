@@ -75,3 +75,24 @@ def test_environment_yml_and_pyproject_declare_the_same_dependencies():
 def test_outputs_are_not_committed():
     ignore = (ROOT / ".gitignore").read_text(encoding="utf-8")
     assert "outputs/*" in ignore
+
+
+def test_reports_read_the_store_by_default():
+    defaults = yaml.safe_load((ROOT / "params" / "defaults.yaml").read_text(encoding="utf-8"))
+    assert defaults["figures_file"] == ""
+    for nb in NOTEBOOKS:
+        assert 'figures_file = ""' in nbformat.read(nb, as_version=4).cells[1].source
+
+
+def test_make_reports_takes_the_sample_submissions_in_first():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nreports:", 1)[1].split("\n\n", 1)[0]
+    intake, build = (
+        recipe.index("reportkit intake data/sample/submissions/*"),
+        recipe.index("reportkit build"),
+    )
+    assert intake < build
+
+
+def test_the_store_is_not_committed():
+    assert "store/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()

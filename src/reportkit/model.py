@@ -234,6 +234,16 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What asking for, or checking, one period's figures needs: its tree, catalogue and targets."""
+
+    period: Period
+    tree: OrgTree
+    catalogue: Catalogue
+    targets: Mapping[tuple[str, str], Target]
+
+
+@dataclass(frozen=True)
 class ReportInputs:
     """Everything one report reads, loaded at the edge so later stages touch no files."""
 

@@ -184,8 +184,45 @@ def write_figures(path: Path, rows: Iterable[tuple[str, str, str, Decimal]]) -> 
         writer.writerows((*row, SAMPLE_BASIS) for row in rows)
 
 
+def write_submissions(
+    out_dir: Path, rows: Iterable[tuple[str, str, str, Decimal]], catalogue: Catalogue, tree: OrgTree
+) -> list[Path]:
+    """One CSV submission per district and period, as an analyst would send it, marked as sample.
+
+    `make reports` takes these in through the same intake as real files, so the default path is
+    the real path."""
+    values = {(period, code, measure): value for period, code, measure, value in rows}
+    periods = sorted({period for period, _, _ in values})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.csv"):
+        old.unlink()
+    written = []
+    for period in periods:
+        for root in tree.roots():
+            for district in tree.members(root.code, "district"):
+                lines = _submission_rows(values, period, district.code, catalogue, tree)
+                path = out_dir / f"{period}-{district.code}.csv"
+                with open(path, "w", encoding="utf-8", newline="") as fh:
+                    writer = csv.writer(fh, lineterminator="\n")
+                    writer.writerow(["period", "unit_code", "unit_name", "measure", "value", "source"])
+                    writer.writerows(lines)
+                written.append(path)
+    return written
+
+
+def _submission_rows(values, period: str, district: str, catalogue: Catalogue, tree: OrgTree) -> list[tuple]:
+    """The district's own figures, then each grassroots unit's, in catalogue order."""
+    lines = []
+    for unit in tree.walk(district):
+        for measure in catalogue.measures.values():
+            value = values.get((period, unit.code, measure.id))
+            if measure.level == unit.level and value is not None:
+                lines.append((period, unit.code, tree.title(unit.code), measure.id, value, SAMPLE_BASIS))
+    return lines
+
+
 def make_sample(data_dir: Path, city_code: str = "92", plan_period: str = "2022-FY") -> None:
-    """Rewrite the sample targets and figures from the catalogue and tree (deterministic)."""
+    """Rewrite the sample targets, figures and submissions from the catalogue and tree (deterministic)."""
     from .intake import load_catalogue, load_org_tree, load_periods
 
     periods, _ = load_periods(data_dir / "periods.yaml")
@@ -196,3 +233,4 @@ def make_sample(data_dir: Path, city_code: str = "92", plan_period: str = "2022-
     write_targets(data_dir / plan.targets, targets)
     rows = generate_figures(catalogue, tree, city_code, list(periods.values()), targets)
     write_figures(data_dir / "sample" / "figures.csv", rows)
+    write_submissions(data_dir / "sample" / "submissions", rows, catalogue, tree)

@@ -1,0 +1,92 @@
+"""End to end: templates out, filled workbooks in, reports built from the store show what was filled."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from conftest import ROOT
+from pypdf import PdfReader
+from workbooks import children, district_values, fill
+
+from reportkit.build import Layout, build_period
+from reportkit.cli import main
+from reportkit.store import STORE_ENV
+
+pytestmark = pytest.mark.e2e
+DISTRICTS = [u["code"] for u in children("92")]
+
+
+def dotted(n: Decimal) -> str:
+    return f"{int(n):,}".replace(",", ".")
+
+
+def pct(numerator: Decimal, denominator: Decimal) -> str:
+    value = (numerator * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return str(value).replace(".", ",") + "%"
+
+
+def filled_values(district: str, i: int) -> dict[tuple[str, str], Decimal]:
+    """What each district "types": the sample figures, changed so that the reports must show these."""
+    values = district_values("2022-FY", district)
+    values[(district, "new_members")] += 11 * (i + 1)
+    values[(district, "sxkd_achieved")] -= 3
+    return values
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = tmp_path_factory.mktemp("project")
+    for part in ("data", "params", "notebooks"):
+        shutil.copytree(ROOT / part, project / part)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(STORE_ENV)  # the project's own store/, as in the office
+        assert main(["--root", str(project), "template", "--period", "2022-FY"]) == 0
+        templates = sorted((project / "outputs" / "templates" / "2022-FY").glob("*.xlsx"))
+        assert len(templates) == len(DISTRICTS)
+        inbox = project / "inbox"
+        inbox.mkdir()
+        values = {}
+        for i, district in enumerate(DISTRICTS):
+            template = next(t for t in templates if t.name.startswith(f"mau-bieu-2022-FY-{district}-"))
+            values |= filled_values(district, i)
+            fill(template, filled_values(district, i), inbox / f"hoi-nong-dan-{district}.xlsx")
+        assert (
+            main(["--root", str(project), "intake", "--period", "2022-FY", *map(str, inbox.iterdir())]) == 0
+        )
+        assert (project / "store" / "reportkit.sqlite").is_file()
+        _, results = build_period(Layout(project), "2022-FY", ["92", "917"])
+    assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
+    return project / "outputs" / "2022-FY", values
+
+
+def text_of(out_dir, unit):
+    pdf = next(out_dir.glob(f"{unit}-*.pdf"))
+    return " ".join(" ".join((page.extract_text() or "") for page in PdfReader(pdf).pages).split())
+
+
+def targets() -> dict[tuple[str, str], Decimal]:
+    with open(ROOT / "data" / "targets" / "targets-2022.csv", encoding="utf-8") as fh:
+        return {(r["unit_code"], r["indicator_id"]): Decimal(r["target"]) for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("unit", ["917", "92"])
+def test_the_pdf_shows_the_figures_filled_in(built, unit):
+    out_dir, values = built
+    units = DISTRICTS if unit == "92" else [unit]
+    new = sum(values[(u, "new_members")] for u in units)
+    achieved = sum(values[(u, "sxkd_achieved")] for u in units)
+    t = targets()
+    text = text_of(out_dir, unit)
+    expected = f"Phát triển mới {dotted(new)}/{dotted(t[(unit, 'new_members')])} hội viên, đạt {pct(new, t[(unit, 'new_members')])} chỉ tiêu năm"
+    assert expected in text
+    target = t[(unit, "sxkd_achieved")]
+    assert f"{dotted(achieved)}/{dotted(target)} hộ, đạt {pct(achieved, target)}" in text
+
+
+def test_real_submissions_are_not_marked_as_sample(built):
+    out_dir, _ = built
+    for unit in ("92", "917"):
+        assert "DỮ LIỆU MẪU" not in text_of(out_dir, unit)

@@ -1,0 +1,76 @@
+"""Property: any valid set of figures, written into a template, taken in and read back, is unchanged."""
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from workbooks import children, fill
+
+from reportkit import store
+from reportkit.intake import load_plan
+from reportkit.receive import take_in_files
+from reportkit.templates_xlsx import write_template
+
+DATA = ROOT / "data"
+DISTRICT = "919"
+RAW = yaml.safe_load((DATA / "catalogue" / "indicators-2022.yaml").read_text(encoding="utf-8"))
+MONTHS = 12  # 2022-FY
+
+
+def keys() -> list[tuple[str, str, str]]:
+    """(unit, measure, type) of every figure the district sends, from the catalogue file itself."""
+    grassroots = [u["code"] for u in children(DISTRICT)]
+    out = []
+    for m in RAW["measures"]:
+        units = [DISTRICT] if m["level"] == "district" else grassroots
+        out += [(u, m["id"], m["type"]) for u in units]
+    return out
+
+
+COUNT = st.integers(min_value=0, max_value=10**9)
+AMOUNT = st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
+
+
+def make_possible(values: dict) -> dict:
+    """Raise each constraint's right side to its left sum (or cap months): still any valid set."""
+    for _ in range(3):  # a right side may sit on another constraint's left
+        for c in RAW["constraints"]:
+            for unit in {u for u, _ in values}:
+                if any((unit, m) not in values for m in c["lhs"]):
+                    continue
+                if c["rhs"] == "$months":
+                    for m in c["lhs"]:
+                        values[(unit, m)] = min(values[(unit, m)], MONTHS)
+                elif (unit, c["rhs"]) in values:
+                    total = sum(values[(unit, m)] for m in c["lhs"])
+                    values[(unit, c["rhs"])] = max(values[(unit, c["rhs"])], total)
+    return values
+
+
+@st.composite
+def figure_sets(draw):
+    values = {(u, m): draw(COUNT if t == "count" else AMOUNT) for u, m, t in keys()}
+    return make_possible(values)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return write_template(load_plan(DATA, "2022-FY"), DISTRICT, tmp_path_factory.mktemp("tpl"))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=figure_sets())
+def test_figures_round_trip_through_template_intake_and_store(template, values):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = fill(template, values, Path(tmp) / "cai-rang.xlsx")
+        [received] = take_in_files([path], DATA, Path(tmp) / "store")
+        assert received.status == "accepted", [p.message for p in received.verdict.errors]
+        assert not received.verdict.problems
+        read_back = store.read_figures(Path(tmp) / "store" / store.DB_NAME, "2022-FY")
+        assert dict(read_back.values) == {k: Decimal(v) for k, v in values.items()}
+        assert not read_back.is_sample
