@@ -149,7 +149,8 @@ def test_sample_has_districts_missing_and_exceeding_targets():
     from reportkit.metrics import compute_report
     from reportkit.model import Kind, Status
 
-    report = compute_report(load_report_inputs("92", "2022-FY", DATA, ROOT / "params"), compare_children=True)
+    inputs = load_report_inputs("92", "2022-FY", DATA, ROOT / "params", "sample/figures.csv")
+    report = compute_report(inputs, compare_children=True)
     totals = [r for results in report.children.values() for r in results if r.indicator.kind is Kind.TOTAL]
     statuses = {r.status for r in totals}
     assert Status.MISSED in statuses and Status.EXCEEDED in statuses
