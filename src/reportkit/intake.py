@@ -196,6 +196,11 @@ def select_figures(rows: Iterable[tuple[str, Figure]], period: str) -> FigureSet
     return FigureSet(period, values, any(f.source == SAMPLE_SOURCE for f in chosen))
 
 
+def load_period_figures(data_dir: str | Path, source: str, period_id: str) -> FigureSet:
+    """The figures of one period from a source under `data_dir` (today a CSV file)."""
+    return select_figures(load_figures(Path(data_dir) / source), period_id)
+
+
 def load_analyst_text(path: Path) -> str | None:
     """The analyst's Markdown for sections II-IV, or None where none is written."""
     if not path.is_file():
