@@ -303,7 +303,7 @@ class BuildRun:
         self.results: dict[str, JobResult] = {}
         self.started: dict[str, float] = {}
         self.versions = package_versions()
-        self.last_save = 0.0
+        self.last_save, self.unsaved = 0.0, False
 
     def run(self, jobs: Sequence[Job]) -> dict[str, JobResult]:
         from .executors import make_executor
@@ -343,7 +343,8 @@ class BuildRun:
                 running[executor.submit(self._task(job))] = job
                 if self.on_start:
                     self.on_start(job)
-            done, _ = wait([*running, *printing], return_when=FIRST_COMPLETED)
+            # Wake up now and then even with nothing done, to save what finished.
+            done, _ = wait([*running, *printing], MANIFEST_SAVE_EVERY_S, FIRST_COMPLETED)
             for future in done:
                 if future in running:
                     self._ran(running.pop(future), future, printer, printing)
@@ -423,15 +424,16 @@ class BuildRun:
                 error=error,
             )
         )
+        self.unsaved = True
         result = JobResult(job, state, seconds, error, html, pdf, self.changed.get(job.stem, ()))
         self.results[job.stem] = result
         if self.on_done:
             self.on_done(result)
 
     def _save_now_and_then(self) -> None:
-        if time.perf_counter() - self.last_save >= MANIFEST_SAVE_EVERY_S:
+        if self.unsaved and time.perf_counter() - self.last_save >= MANIFEST_SAVE_EVERY_S:
             self.manifest.save()
-            self.last_save = time.perf_counter()
+            self.last_save, self.unsaved = time.perf_counter(), False
 
 
 def _unit_order(plan: Plan) -> dict[str, int]:

@@ -9,7 +9,6 @@ import nbformat
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
-from papermill.engines import Engine, NotebookExecutionManager
 from traitlets.config import Config
 
 ENGINE_NAME = "reportkit"
@@ -93,7 +92,7 @@ class CapturingDisplayHook(DisplayHook):
         pass
 
     def write_format_data(self, format_dict, md_dict=None) -> None:
-        self.shell.collector.add_result(format_dict, md_dict, self.shell.execution_count)
+        self.shell.collector.add_result(format_dict, md_dict, self.shell.cell_count)
 
     def finish_displayhook(self) -> None:
         pass
@@ -124,6 +123,7 @@ class ReportShell(InteractiveShell):
 
     def __init__(self, **kwargs: Any) -> None:
         self.collector = OutputCollector()
+        self.cell_count = 0  # the running cell's count; IPython bumps its own mid-cell
         super().__init__(**kwargs)
 
     def _showtraceback(self, etype, evalue, stb) -> None:
@@ -133,7 +133,7 @@ class ReportShell(InteractiveShell):
         """Run one code cell, filling its outputs; raise CellError if it fails."""
         cell.outputs = []
         self.collector.start(cell.outputs)
-        cell.execution_count = self.execution_count
+        cell.execution_count = self.cell_count = self.execution_count
         saved = sys.stdout, sys.stderr
         sys.stdout = StreamCapture(self.collector, "stdout")
         sys.stderr = StreamCapture(self.collector, "stderr")
@@ -146,32 +146,45 @@ class ReportShell(InteractiveShell):
 
 
 def make_shell() -> ReportShell:
-    """The process's shell with an empty namespace and its count back at 1.
+    """The process's shell, with an empty namespace that is also `__main__`, as in a kernel.
 
     IPython's display() publishes only through the shell singleton, so the shell is that
     singleton; it keeps no history file, since reports run side by side.
     """
     if ReportShell.initialized():
         shell = ReportShell.instance()
+        if shell.execution_count > 1:  # it ran cells: empty it (a fresh one needs no reset)
+            shell.reset(new_session=True)
     else:
         config = Config()
         config.HistoryManager.enabled = False
         config.InteractiveShell.colors = "nocolor"
         shell = ReportShell.instance(config=config)
-    shell.reset(new_session=True)
+    shell.init_sys_modules()
     return shell
 
 
-class InProcessEngine(Engine):
+class InProcessEngine:
     """Papermill engine `reportkit`: the cells run here, in a fresh IPython namespace.
 
     It keeps papermill's parameter injection, metadata, per-cell status and error marking;
     only the kernel is gone. The build runs each report in its own process, so nothing a
     notebook does can reach another report.
+
+    It follows papermill's engine protocol without subclassing papermill's Engine: papermill
+    loads its engines' entry points while it is itself being imported, so this module must
+    not import papermill at the top.
     """
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man: NotebookExecutionManager, kernel_name: str, **kwargs) -> None:
+    def execute_notebook(cls, nb: nbformat.NotebookNode, kernel_name: str, **kwargs: Any) -> Any:
+        from papermill.engines import Engine
+
+        # Papermill's own wrapper: execution manager, notebook start and end metadata.
+        return Engine.execute_notebook.__func__(cls, nb, kernel_name, **kwargs)
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> None:
         shell = make_shell()
         nb = nb_man.nb
         for index, cell in enumerate(nb.cells):
@@ -185,3 +198,15 @@ class InProcessEngine(Engine):
             finally:
                 nb_man.cell_complete(cell, cell_index=index)
         nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+
+    @classmethod
+    def nb_kernel_name(cls, nb: nbformat.NotebookNode, name: str | None = None) -> str:
+        from papermill.utils import nb_kernel_name
+
+        return nb_kernel_name(nb, name)
+
+    @classmethod
+    def nb_language(cls, nb: nbformat.NotebookNode, language: str | None = None) -> str:
+        from papermill.utils import nb_language
+
+        return nb_language(nb, language)

@@ -62,6 +62,19 @@ def digest_file(path: Path) -> str:
         return digest_bytes(b"absent")
 
 
+def digest_notebook(path: Path) -> str:
+    """A notebook's digest without its cell ids, which change each time a tool rewrites it."""
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return digest_bytes(b"absent")
+    except ValueError:
+        return digest_file(path)  # not JSON: the run will fail and say so
+    for cell in notebook.get("cells", []):
+        cell.pop("id", None)
+    return digest_json(notebook)
+
+
 def digest_files(root: Path, pattern: str) -> str:
     """One digest for every file under `root` matching `pattern`, names included."""
     parts: list[bytes] = []
@@ -152,7 +165,7 @@ def fingerprint_report(
 ) -> dict[str, str]:
     """Every input of one report, by name, so the manifest can say which one changed."""
     return {
-        "notebook": digest_file(notebook),
+        "notebook": digest_notebook(notebook),
         "params": fingerprint_parameters(parameters),
         "narrative": digest_file(narrative),
         "data": data,

@@ -26,7 +26,11 @@ def warm_up() -> None:
     tables.render_table(pd.DataFrame({"a": [1]}))
     charts.plot_ranking(["A"], [1], [1], "x")
     document.render_markdown("*x*")
+    main = sys.modules["__main__"]
     engine.make_shell()
+    # The shell makes its namespace __main__; each fork must start from the real one, which
+    # multiprocessing checks before the report runs (the report's shell takes over again).
+    sys.modules["__main__"] = main
     # A stale editable install may lack the entry point; the build needs the engine anyway.
     papermill_engines.register(engine.ENGINE_NAME, engine.InProcessEngine)
 
