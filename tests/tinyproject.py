@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -9,17 +10,16 @@ import nbformat
 from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_notebook
 
-PARAMETERS = """unit_code = "917"
-period = ""
-data_dir = "../data"
-params_dir = "../params"
-figures_file = "sample/figures.csv"
-doc_number = ""
-doc_symbol = "BC/HND"
-place = ""
-signer_name = ""
-report_date = ""
-recipients = []"""
+
+def _real_parameters_cell() -> str:
+    # The real notebooks' parameters cell, so tiny notebooks take the same parameters.
+    spec = importlib.util.spec_from_file_location("write_notebooks", ROOT / "scripts" / "write_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.PARAMETERS.format(unit="917", symbol="BC/HND")
+
+
+PARAMETERS = _real_parameters_cell()
 
 # Reads the unit's own figures through the kit, as a report does, and shows them.
 REPORT = """import reportkit as rk
