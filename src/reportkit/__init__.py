@@ -1,29 +1,37 @@
 """Report kit of the Cần Thơ City Farmers' Association: plan targets to review reports."""
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .document import (
-    render_analyst_sections,
-    render_appendix,
-    render_closing,
-    render_districts,
-    render_header,
-    render_results,
-    show,
-)
-from .intake import load_report_inputs, load_unit_params
-from .metrics import compute_report
+# The notebooks' functions, loaded on first use: `reportkit build` with nothing to rebuild
+# must not pay for pandas and matplotlib.
+_EXPORTS = {
+    "compute_report": "metrics",
+    "load_report_inputs": "intake",
+    "load_unit_params": "intake",
+    "render_analyst_sections": "document",
+    "render_appendix": "document",
+    "render_closing": "document",
+    "render_districts": "document",
+    "render_header": "document",
+    "render_results": "document",
+    "show": "document",
+}
 
-__all__ = [
-    "__version__",
-    "compute_report",
-    "load_report_inputs",
-    "load_unit_params",
-    "render_analyst_sections",
-    "render_appendix",
-    "render_closing",
-    "render_districts",
-    "render_header",
-    "render_results",
-    "show",
-]
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,24 +1,51 @@
-"""Build: run each report notebook with papermill, export HTML and PDF, and index the period."""
+"""Build: plan a period's reports, skip the unchanged, run the rest in isolated processes, write safely."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
-import traceback
 import unicodedata
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from . import __version__
-from .intake import load_org_tree, load_periods, load_unit_params
-from .model import OrgTree
+from .fingerprint import (
+    DataDigests,
+    combine,
+    digest_bytes,
+    fingerprint_kit,
+    fingerprint_report,
+    fingerprint_shared,
+    package_versions,
+)
+from .intake import (
+    DataError,
+    load_org_tree,
+    load_period_figures,
+    load_periods,
+    load_targets,
+    load_unit_params,
+)
+from .isolate import DEFAULT_ENGINE, ENGINES, ReportRun, ReportTask
+from .manifest import BUILT, FAILED, Entry, Manifest, now_utc, period_lock, remove_stale_temp_files
+from .model import OrgTree, Period
 
-KERNEL_TIMEOUT_S = 600  # one cell may take this long before the report is failed
+DEFAULT_TIMEOUT_S = 600.0  # a report may run this long before it is failed
+DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
+DEFAULT_FIGURES = "sample/figures.csv"  # the notebooks' own default for `figures_file`
+MANIFEST_SAVE_EVERY_S = 1.0  # progress survives a kill; a big build does not rewrite it per report
+
+
+class JobState(StrEnum):
+    BUILT = "built"
+    SKIPPED = "skipped"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -35,11 +62,16 @@ class Job:
 @dataclass(frozen=True)
 class JobResult:
     job: Job
-    ok: bool
+    state: JobState
     seconds: float
     error: str = ""
     html: Path | None = None
     pdf: Path | None = None
+    changed: tuple[str, ...] = ()  # the inputs that made it rebuild
+
+    @property
+    def ok(self) -> bool:
+        return self.state is not JobState.FAILED
 
 
 @dataclass(frozen=True)
@@ -65,6 +97,29 @@ class Layout:
         return (self.output_root or self.root / "outputs") / period
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: where (local cores or a Dask scheduler), with which engine, how long."""
+
+    workers: int = 0  # 0: one per core
+    browser: str | None = None
+    engine: str = DEFAULT_ENGINE
+    timeout: float = DEFAULT_TIMEOUT_S
+    force: bool = False
+    scheduler: Any = None  # a Dask scheduler address (or Client); None builds here
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A period's reports, and what they are planned from."""
+
+    period: Period
+    previous: Period | None
+    tree: OrgTree
+    org_files: tuple[Path, ...]
+    jobs: tuple[Job, ...]
+
+
 def slugify(text: str) -> str:
     """ASCII file-name part: "Quận Ô Môn" -> "quan-o-mon"."""
     plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
@@ -78,125 +133,329 @@ def notebook_for(tree: OrgTree, code: str, layout: Layout) -> Path:
     return layout.notebooks / name
 
 
-def report_units(tree: OrgTree) -> list[str]:
-    """Units that get a report by default: each root and its district associations."""
-    codes = []
-    for root in tree.roots():
-        codes.append(root.code)
-        codes += [u.code for u in tree.members(root.code, "district")]
-    return codes
+def report_units(tree: OrgTree, levels: Sequence[str] = DEFAULT_LEVELS) -> list[str]:
+    """Units of the given levels, each root's subtree in tree order."""
+    wanted = set(levels)
+    return [u.code for root in tree.roots() for u in tree.walk(root.code) if u.level in wanted]
 
 
-def plan_jobs(layout: Layout, period: str | None = None, units: Sequence[str] = ()) -> tuple[str, list[Job]]:
-    """The period to build and one job per unit (all reported units when none are named)."""
+def default_workers() -> int:
+    """One report process per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 2
+
+
+def _check_levels(tree: OrgTree, levels: Sequence[str]) -> None:
+    known = sorted({u.level for u in tree.units.values()})
+    unknown = [level for level in levels if level not in known]
+    if unknown:
+        raise SystemExit(f"Cấp không có trong cây tổ chức: {', '.join(unknown)} (có: {', '.join(known)})")
+
+
+def plan_build(
+    layout: Layout, period: str | None = None, units: Sequence[str] = (), levels: Sequence[str] = ()
+) -> Plan:
+    """The period to build and one job per unit (named units, else the units of `levels`)."""
     periods, default = load_periods(layout.data / "periods.yaml")
     period = period or default
     if period not in periods:
         raise SystemExit(f"Kỳ báo cáo '{period}' không có trong data/periods.yaml (có: {', '.join(periods)})")
-    tree = load_org_tree(layout.data / periods[period].org, layout.data / "org" / "levels.yaml")
+    current = periods[period]
+    org_files = (layout.data / current.org, layout.data / "org" / "levels.yaml")
+    tree = load_org_tree(*org_files)
     unknown = [u for u in units if u not in tree]
     if unknown:
         raise SystemExit(f"Mã đơn vị không có trong cây tổ chức: {', '.join(unknown)}")
-    jobs = []
-    for code in units or report_units(tree):
-        title = tree.title(code)
-        params = load_unit_params(layout.params, code)
-        params.update(
-            unit_code=code,
-            period=period,
-            data_dir=str(layout.data.resolve()),
-            params_dir=str(layout.params.resolve()),
-        )
-        stem = f"{code}-{slugify(title)}"
-        jobs.append(Job(code, title, notebook_for(tree, code, layout), stem, params))
-    return period, jobs
+    _check_levels(tree, levels)
+    codes = units or report_units(tree, levels or DEFAULT_LEVELS)
+    jobs = tuple(_job(layout, tree, code, period) for code in codes)
+    previous = periods.get(current.same_period_last_year or "")
+    return Plan(current, previous, tree, org_files, jobs)
 
 
-def execute_job(job: Job, out_dir: Path) -> tuple[Path, str, float]:
-    """Execute the notebook with papermill (kept, with its error if it fails) and export HTML."""
-    import nbformat
-    import papermill
-
-    from .export import render_html
-
-    started = time.perf_counter()
-    executed = out_dir / "notebooks" / f"{job.stem}.ipynb"
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(
-        str(job.notebook),
-        str(executed),
-        parameters=job.parameters,
-        cwd=str(job.notebook.parent),
-        kernel_name="python3",
-        progress_bar=False,
-        execution_timeout=KERNEL_TIMEOUT_S,
+def _job(layout: Layout, tree: OrgTree, code: str, period: str) -> Job:
+    title = tree.title(code)
+    params = load_unit_params(layout.params, code)
+    params.update(
+        unit_code=code,
+        period=period,
+        data_dir=str(layout.data.resolve()),
+        params_dir=str(layout.params.resolve()),
     )
-    return executed, render_html(nbformat.read(executed, as_version=4)), started
+    return Job(code, title, notebook_for(tree, code, layout), f"{code}-{slugify(title)}", params)
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    # papermill's error carries the whole traceback; the last line names the real cause.
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[-1][:400] if lines else type(exc).__name__
+def plan_jobs(layout: Layout, period: str | None = None, units: Sequence[str] = ()) -> tuple[str, list[Job]]:
+    """The period to build and one job per unit (all reported units when none are named)."""
+    plan = plan_build(layout, period, units)
+    return plan.period.id, list(plan.jobs)
+
+
+def _data_digests(layout: Layout, plan: Plan, source: str) -> DataDigests | str:
+    """The unit data digests of one figures source, or a digest of why it cannot be read."""
+    try:
+        # The one line that names where figures come from.
+        read = lambda period_id: load_period_figures(layout.data, source, period_id)  # noqa: E731
+        figures = read(plan.period.id)
+        previous = read(plan.previous.id) if plan.previous else None
+        targets = load_targets(layout.data / plan.period.targets) if plan.period.targets else {}
+    except (DataError, OSError, KeyError, ValueError) as exc:
+        # The report will fail and say why; its key only has to be stable.
+        return digest_bytes(b"unreadable", str(exc).encode())
+    return DataDigests(figures, previous, targets)
+
+
+def fingerprint_jobs(layout: Layout, plan: Plan) -> dict[str, dict[str, str]]:
+    """Every job's inputs by name: notebook, params, narrative, data and the shared files."""
+    shared = fingerprint_kit() | fingerprint_shared(layout.data, plan.org_files, plan.period, plan.previous)
+    sources: dict[str, DataDigests | str] = {}
+    inputs = {}
+    for job in plan.jobs:
+        source = str(job.parameters.get("figures_file") or DEFAULT_FIGURES)
+        if source not in sources:
+            sources[source] = _data_digests(layout, plan, source)
+        digests = sources[source]
+        data = digests if isinstance(digests, str) else digests.unit(plan.tree, job.unit_code)
+        narrative = layout.params / "narrative" / plan.period.id / f"{job.unit_code}.md"
+        inputs[job.stem] = fingerprint_report(job.notebook, job.parameters, narrative, data, shared)
+    return inputs
+
+
+Listener = Callable[[JobResult], None]
 
 
 def build_period(
     layout: Layout,
     period: str | None = None,
     units: Sequence[str] = (),
-    workers: int = 2,
+    workers: int | None = None,
     browser: str | None = None,
-    on_done: Callable[[JobResult], None] | None = None,
+    on_done: Listener | None = None,
+    *,
+    levels: Sequence[str] = (),
+    options: BuildOptions | None = None,
+    on_start: Callable[[Job], None] | None = None,
 ) -> tuple[str, list[JobResult]]:
-    """Build every report of a period; a failing report does not stop the others."""
-    from .export import PdfPrinter, write_atomic
+    """Build the reports of a period whose inputs changed; a failing report stops no other.
 
-    period, jobs = plan_jobs(layout, period, units)
-    out_dir = layout.outputs(period)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results: list[JobResult] = []
-    # Kernels run in worker threads (each is its own process); the one browser stays on this
-    # thread because Playwright's sync API is bound to the thread that started it.
-    with PdfPrinter(browser) as printer, ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures: dict[Future, Job] = {pool.submit(execute_job, job, out_dir): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            started = time.perf_counter()
-            try:
-                _, html, started = future.result()
-                html_path, pdf_path = out_dir / f"{job.stem}.html", out_dir / f"{job.stem}.pdf"
-                write_atomic(html_path, html)
-                printer.print_pdf(html, pdf_path)
-                result = JobResult(job, True, time.perf_counter() - started, "", html_path, pdf_path)
-            except Exception as exc:
-                detail = "".join(traceback.format_exception_only(type(exc), exc))
-                result = JobResult(job, False, time.perf_counter() - started, _first_line(exc))
-                (out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-                (out_dir / "notebooks" / f"{job.stem}.error.txt").write_text(detail, encoding="utf-8")
-            results.append(result)
-            if on_done:
-                on_done(result)
-    order = [job.stem for job in jobs]
-    results.sort(key=lambda r: order.index(r.job.stem))
-    write_index(out_dir, period, results)
-    return period, results
+    `workers` and `browser` override `options`; `on_start` and `on_done` are called on
+    this thread as each report starts and ends (skipped ones end at once).
+    """
+    options = options or BuildOptions()
+    options = BuildOptions(
+        workers or options.workers or default_workers(),
+        browser or options.browser,
+        options.engine,
+        options.timeout,
+        options.force,
+        options.scheduler,
+    )
+    if options.engine not in ENGINES:
+        raise SystemExit(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
+    plan = plan_build(layout, period, units, levels)
+    out_dir = layout.outputs(plan.period.id)
+    with period_lock(out_dir):
+        remove_stale_temp_files(out_dir)
+        manifest = Manifest.load(out_dir, plan.period.id)
+        inputs = fingerprint_jobs(layout, plan)
+        results: dict[str, JobResult] = {}
+        todo: list[Job] = []
+        changed: dict[str, tuple[str, ...]] = {}
+        for job in plan.jobs:
+            current = manifest.is_current(job.stem, combine(inputs[job.stem]))
+            if current and not options.force:
+                results[job.stem] = _skipped(job, manifest.entries[job.stem], out_dir)
+                if on_done:
+                    on_done(results[job.stem])
+            else:
+                todo.append(job)
+                changed[job.stem] = () if current else manifest.changed_inputs(job.stem, inputs[job.stem])
+        if todo:
+            run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done)
+            results.update(run.run(todo))
+        if todo or not (out_dir / "index.html").is_file():
+            write_index(out_dir, plan, manifest)
+    return plan.period.id, [results[job.stem] for job in plan.jobs]
 
 
-def write_index(out_dir: Path, period: str, results: Sequence[JobResult]) -> Path:
-    """outputs/<period>/index.html: a link to every report, and what failed."""
+def _skipped(job: Job, entry: Entry, out_dir: Path) -> JobResult:
+    html, pdf = out_dir / f"{job.stem}.html", out_dir / f"{job.stem}.pdf"
+    return JobResult(job, JobState.SKIPPED, entry.seconds, "", html, pdf)
+
+
+class BuildRun:
+    """The reports that need building: run them, print them, write them, record them."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        manifest: Manifest,
+        inputs: Mapping[str, Mapping[str, str]],
+        changed: Mapping[str, tuple[str, ...]],
+        options: BuildOptions,
+        on_start: Callable[[Job], None] | None,
+        on_done: Listener | None,
+    ) -> None:
+        self.out_dir, self.manifest, self.inputs, self.options = out_dir, manifest, inputs, options
+        self.changed, self.on_start, self.on_done = changed, on_start, on_done
+        self.results: dict[str, JobResult] = {}
+        self.started: dict[str, float] = {}
+        self.versions = package_versions()
+        self.last_save, self.unsaved = 0.0, False
+
+    def run(self, jobs: Sequence[Job]) -> dict[str, JobResult]:
+        from .executors import make_executor
+        from .isolate import PROCESSES
+        from .printing import PrintService
+
+        (self.out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+        executor = make_executor(self.options.workers, self.options.scheduler)
+        printer = None if executor.prints_pdf else PrintService(self.options.browser)
+        executor.start()
+        if printer is not None:
+            printer.start()  # the browser starts while the first reports run
+        try:
+            self._drive(jobs, executor, printer)
+        except BaseException:
+            # Ctrl-C, a kill signal turned into an exception, or a bug: stop every report
+            # process now; what finished is in the manifest, nothing is half-written.
+            PROCESSES.stop_all()
+            executor.close(interrupted=True)
+            raise
+        else:
+            executor.close()
+        finally:
+            if printer is not None:
+                printer.close()
+            self.manifest.save()
+        return self.results
+
+    def _drive(self, jobs: Sequence[Job], executor: Any, printer: Any) -> None:
+        pending = deque(jobs)
+        running: dict[Future, Job] = {}
+        printing: dict[Future, tuple[Job, ReportRun]] = {}
+        while pending or running or printing:
+            while pending and len(running) < executor.slots:
+                job = pending.popleft()
+                self.started[job.stem] = time.perf_counter()
+                running[executor.submit(self._task(job))] = job
+                if self.on_start:
+                    self.on_start(job)
+            # Wake up now and then even with nothing done, to save what finished.
+            done, _ = wait([*running, *printing], MANIFEST_SAVE_EVERY_S, FIRST_COMPLETED)
+            for future in done:
+                if future in running:
+                    self._ran(running.pop(future), future, printer, printing)
+                else:
+                    job, run = printing.pop(future)
+                    self._printed(job, run, future)
+            self._save_now_and_then()
+
+    def _task(self, job: Job) -> ReportTask:
+        return ReportTask(
+            stem=job.stem,
+            notebook=str(job.notebook.resolve()),
+            output_path=str(self.out_dir.resolve() / "notebooks" / f"{job.stem}.ipynb"),
+            parameters=job.parameters,
+            engine=self.options.engine,
+            timeout=self.options.timeout,
+        )
+
+    def _ran(self, job: Job, future: Future, printer: Any, printing: dict) -> None:
+        try:
+            run: ReportRun = future.result()
+        except Exception as exc:  # an executor's own failure (e.g. a lost Dask worker)
+            run = ReportRun(job.stem, None, None, f"{type(exc).__name__}: {exc}")
+        if not run.ok:
+            self._fail(job, run, run.error)
+        elif run.pdf is not None:
+            from .export import write_atomic
+
+            write_atomic(self.out_dir / f"{job.stem}.pdf", run.pdf)
+            self._succeed(job, run)
+        else:
+            printing[printer.print_pdf(run.html, self.out_dir / f"{job.stem}.pdf")] = (job, run)
+
+    def _printed(self, job: Job, run: ReportRun, future: Future) -> None:
+        try:
+            future.result()
+        except Exception as exc:
+            self._fail(job, run, str(exc))
+        else:
+            self._succeed(job, run)
+
+    def _succeed(self, job: Job, run: ReportRun) -> None:
+        # The PDF is in place (atomically); now the page and the notebook that match it.
+        from .export import write_atomic
+
+        html = write_atomic(self.out_dir / f"{job.stem}.html", run.html or "")
+        self._write_notebook(job, run)
+        self._finish(job, JobState.BUILT, "", html, self.out_dir / f"{job.stem}.pdf")
+
+    def _fail(self, job: Job, run: ReportRun, error: str) -> None:
+        # The last good HTML and PDF stay; the failed notebook, with its error, replaces the
+        # executed notebook so the analyst can see where it stopped.
+        self._write_notebook(job, run)
+        self._finish(job, JobState.FAILED, error or "lỗi không rõ", None, None)
+
+    def _write_notebook(self, job: Job, run: ReportRun) -> None:
+        if run.notebook is not None:
+            from .export import write_atomic
+
+            write_atomic(self.out_dir / "notebooks" / f"{job.stem}.ipynb", run.notebook)
+
+    def _finish(self, job: Job, state: JobState, error: str, html: Path | None, pdf: Path | None) -> None:
+        seconds = time.perf_counter() - self.started[job.stem]
+        inputs = self.inputs[job.stem]
+        self.manifest.record(
+            Entry(
+                stem=job.stem,
+                unit=job.unit_code,
+                title=job.title,
+                status=BUILT if state is JobState.BUILT else FAILED,
+                key=combine(inputs),
+                inputs=dict(inputs),
+                seconds=round(seconds, 3),
+                engine=self.options.engine,
+                versions=self.versions,
+                built_at=now_utc(),
+                error=error,
+            )
+        )
+        self.unsaved = True
+        result = JobResult(job, state, seconds, error, html, pdf, self.changed.get(job.stem, ()))
+        self.results[job.stem] = result
+        if self.on_done:
+            self.on_done(result)
+
+    def _save_now_and_then(self) -> None:
+        if self.unsaved and time.perf_counter() - self.last_save >= MANIFEST_SAVE_EVERY_S:
+            self.manifest.save()
+            self.last_save, self.unsaved = time.perf_counter(), False
+
+
+def _unit_order(plan: Plan) -> dict[str, int]:
+    return {code: position for position, code in enumerate(plan.tree.units)}
+
+
+def write_index(out_dir: Path, plan: Plan, manifest: Manifest) -> Path:
+    """outputs/<period>/index.html: every report of the period the manifest knows, and what failed."""
+    import jinja2
+
     from .export import write_atomic
 
+    order = _unit_order(plan)
+    entries = sorted(manifest.entries.values(), key=lambda e: (order.get(e.unit, len(order)), e.stem))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "fragments"),
         autoescape=True,
     )
     html = env.get_template("index.html.j2").render(
-        period=period,
-        results=results,
+        period=plan.period.id,
+        results=entries,
         built_at=dt.datetime.now().strftime("%d/%m/%Y %H:%M"),
         version=__version__,
     )
-    path = out_dir / "index.html"
-    write_atomic(path, html)
-    return path
+    return write_atomic(out_dir / "index.html", html)

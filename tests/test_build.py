@@ -1,0 +1,330 @@
+"""Building: incremental, isolated and safe, on a project with tiny notebooks (real PDFs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from tinyproject import make_project, set_figure, write_notebooks
+
+from reportkit import isolate
+from reportkit.build import BuildOptions, JobState, Layout, build_period, plan_build
+from reportkit.cli import main
+from reportkit.manifest import period_lock
+
+pytestmark = pytest.mark.e2e
+
+PERIOD = "2022-FY"
+THREE = ["92", "917", "918"]
+
+
+def build(project: Path, units=THREE, **options) -> dict[str, object]:
+    _, results = build_period(Layout(project), PERIOD, units, options=BuildOptions(**options))
+    return {r.job.unit_code: r for r in results}
+
+
+def states(results) -> dict[str, str]:
+    return {code: r.state.value for code, r in results.items()}
+
+
+def out(project: Path) -> Path:
+    return project / "outputs" / PERIOD
+
+
+def output_of(project: Path, code: str, suffix: str) -> Path:
+    found = [p for p in out(project).glob(f"{code}-*{suffix}") if p.name.split("-")[0] == code]
+    assert len(found) == 1, (code, suffix, found)
+    return found[0]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def manifest(project: Path) -> dict:
+    return json.loads((out(project) / "manifest.json").read_text(encoding="utf-8"))["reports"]
+
+
+def errors_in(notebook: Path) -> list[tuple[str, str]]:
+    nb = nbformat.read(notebook, as_version=4)
+    return [
+        (o.ename, o.evalue)
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
+
+
+def assert_outputs_whole(folder: Path) -> None:
+    """Every output is complete: a reader never finds half a file."""
+    for pdf in folder.glob("*.pdf"):
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:], pdf.name
+    for page in folder.glob("*.html"):
+        assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page.name
+    for notebook in (folder / "notebooks").glob("*.ipynb"):
+        nbformat.read(notebook, as_version=4)
+    json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def wait_for(condition, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.1)
+
+
+def process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # A zombie has finished: it only waits to be reaped by its parent.
+    return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+
+
+# --- incremental ---------------------------------------------------------------------------
+
+
+def test_a_rerun_with_nothing_changed_builds_nothing_and_writes_nothing(tmp_path):
+    project = make_project(tmp_path)
+    assert set(states(build(project, units=())).values()) == {"built"}
+    before = snapshot(out(project))
+    again = build(project, units=())
+    assert set(states(again).values()) == {"skipped"} and len(again) == 9
+    assert snapshot(out(project)) == before
+
+
+def test_a_rerun_after_one_district_changed_rebuilds_exactly_that_district_and_the_city(tmp_path):
+    project = make_project(tmp_path)
+    build(project, units=())
+    set_figure(project, PERIOD, "917", "new_members", "4321")
+    results = build(project, units=())
+    assert {c for c, r in results.items() if r.state is JobState.BUILT} == {"92", "917"}
+    assert {c for c, r in results.items() if r.state is JobState.SKIPPED} == {
+        "918", "919", "923", "924", "925", "926", "927",
+    }  # fmt: skip
+    assert results["917"].changed == ("data",)
+    assert "4321" in output_of(project, "917", ".html").read_text(encoding="utf-8")
+
+
+def test_force_rebuilds_everything(tmp_path):
+    project = make_project(tmp_path)
+    build(project)
+    assert set(states(build(project, force=True)).values()) == {"built"}
+
+
+def test_the_manifest_records_status_inputs_duration_and_versions(tmp_path):
+    project = make_project(tmp_path)
+    build(project)
+    entry = manifest(project)["917-quan-o-mon"]
+    assert entry["status"] == "built" and entry["unit"] == "917" and entry["seconds"] > 0
+    assert set(entry["inputs"]) >= {"notebook", "params", "narrative", "data", "templates", "kit", "versions"}
+    assert {"python", "reportkit", "pandas", "matplotlib", "papermill", "nbconvert"} <= set(entry["versions"])
+    assert entry["outputs"] == {
+        "html": "917-quan-o-mon.html",
+        "pdf": "917-quan-o-mon.pdf",
+        "notebook": "notebooks/917-quan-o-mon.ipynb",
+    }
+    index = (out(project) / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{stem}.pdf"' in index for stem in manifest(project))
+
+
+# --- failures --------------------------------------------------------------------------------
+
+RAISES = 'if unit_code == "918":\n    raise ValueError("số liệu 918 hỏng")'
+
+
+def test_a_notebook_that_raises_keeps_its_notebook_and_the_last_good_report(tmp_path):
+    project = make_project(tmp_path)
+    build(project)
+    good = {s: output_of(project, "918", s).read_bytes() for s in (".html", ".pdf")}
+    write_notebooks(project, district=(RAISES,))
+    results = build(project)
+    assert states(results) == {"92": "skipped", "917": "built", "918": "failed"}
+    assert "số liệu 918 hỏng" in results["918"].error
+    assert {s: output_of(project, "918", s).read_bytes() for s in (".html", ".pdf")} == good
+    assert errors_in(out(project) / "notebooks" / "918-quan-binh-thuy.ipynb") == [
+        ("ValueError", "số liệu 918 hỏng")
+    ]
+    assert manifest(project)["918-quan-binh-thuy"]["status"] == "failed"
+    assert "LỖI: ValueError: số liệu 918 hỏng" in (out(project) / "index.html").read_text(encoding="utf-8")
+    # A failed report is tried again even though nothing changed.
+    assert states(build(project)) == {"92": "skipped", "917": "skipped", "918": "failed"}
+
+
+def test_a_notebook_that_hangs_past_its_timeout_is_stopped_with_its_error(tmp_path):
+    hang = 'import time\nif unit_code == "918":\n    time.sleep(600)'
+    project = make_project(tmp_path, district=(hang,))
+    results = build(project, timeout=3)
+    assert states(results) == {"92": "built", "917": "built", "918": "failed"}
+    assert "quá thời gian" in results["918"].error
+    notebook = out(project) / "notebooks" / "918-quan-binh-thuy.ipynb"
+    assert [e[0] for e in errors_in(notebook)] == ["ReportTimeout"]
+
+
+def test_a_report_that_swallows_its_timeout_is_killed(tmp_path, monkeypatch):
+    stubborn = (
+        "import os, time\n"
+        'if unit_code == "918":\n'
+        '    open(os.path.join(data_dir, "pid"), "w").write(str(os.getpid()))\n'
+        "    while True:\n"
+        "        try:\n"
+        "            time.sleep(600)\n"
+        "        except BaseException:\n"
+        "            pass"
+    )
+    monkeypatch.setattr(isolate, "KILL_GRACE_S", 1.0)
+    project = make_project(tmp_path, district=(stubborn,))
+    results = build(project, timeout=1)
+    assert states(results) == {"92": "built", "917": "built", "918": "failed"}
+    assert "đã bị dừng" in results["918"].error
+    wait_for(lambda: process_gone(int((project / "data" / "pid").read_text())), 10)
+
+
+def test_the_kernel_engine_has_a_timeout_too(tmp_path):
+    hang = 'import time\nif unit_code == "918":\n    time.sleep(600)'
+    project = make_project(tmp_path, district=(hang,))
+    results = build(project, units=["918"], timeout=5, engine="kernel")
+    assert results["918"].state is JobState.FAILED
+
+
+SLOW = (
+    "import os, time\n"
+    'open(os.path.join(data_dir, f"pid-{unit_code}"), "w").write(str(os.getpid()))\n'
+    "time.sleep(3)"
+)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
+def test_a_build_killed_midway_leaves_no_half_written_file(tmp_path, sig):
+    project = make_project(tmp_path)
+    assert main(["--root", str(project), "build", "--period", PERIOD, "--unit", "917", "--unit", "918"]) == 0
+    good = {s: output_of(project, "918", s).read_bytes() for s in (".html", ".pdf")}
+    first_key = manifest(project)["917-quan-o-mon"]["key"]
+    write_notebooks(project, district=(SLOW,))
+    command = [sys.executable, "-m", "reportkit.cli", "--root", str(project), "build", "--period", PERIOD]
+    command += ["--workers", "1", "--unit", "917", "--unit", "918", "--unit", "919"]
+    build_process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # Wait until 917 is rebuilt and recorded, and 918 is running.
+        wait_for(lambda: (project / "data" / "pid-918").exists())
+        wait_for(lambda: manifest(project)["917-quan-o-mon"]["key"] != first_key)
+        os.kill(build_process.pid, sig)
+        code = build_process.wait(30)
+    finally:
+        build_process.kill()
+    assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 130)
+    # The report process of 918 does not outlive the build.
+    wait_for(lambda: process_gone(int((project / "data" / "pid-918").read_text())), 10)
+    assert_outputs_whole(out(project))
+    assert {s: output_of(project, "918", s).read_bytes() for s in (".html", ".pdf")} == good
+    results = build(project, units=["917", "918", "919"])
+    assert states(results) == {"917": "skipped", "918": "built", "919": "built"}
+    assert not list(out(project).rglob("*.tmp"))
+
+
+# --- isolation -------------------------------------------------------------------------------
+
+LEAK = (
+    "import reportkit\n"
+    "from IPython.display import HTML, display\n"
+    'reportkit.__dict__.setdefault("seen", []).append(unit_code)\n'
+    'display(HTML("<p>seen:" + ",".join(reportkit.seen) + "</p>"))'
+)
+
+
+@pytest.mark.parametrize("engine", ["inprocess", "kernel"])
+def test_state_left_by_one_report_never_reaches_another(tmp_path, engine):
+    project = make_project(tmp_path, district=(LEAK,), city=(LEAK,))
+    build(project, units=["917", "918", "92", "919"], workers=1, engine=engine)
+    for code in ["917", "918", "92", "919"]:
+        assert f"<p>seen:{code}</p>" in output_of(project, code, ".html").read_text(encoding="utf-8")
+
+
+def test_another_build_of_the_same_period_waits_its_turn(tmp_path):
+    project = make_project(tmp_path)
+    with period_lock(out(project)), pytest.raises(SystemExit, match="đang ghi"):
+        build(project)
+
+
+def test_temp_files_left_by_a_killed_build_are_removed(tmp_path):
+    project = make_project(tmp_path)
+    stale = out(project) / ".917-quan-o-mon.pdf.x1y2.tmp"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"%PDF-half")
+    build(project, units=["917"])
+    assert not stale.exists()
+
+
+# --- levels and the command ------------------------------------------------------------------
+
+
+def test_the_grassroots_level_plans_72_reports_on_the_district_notebook(tmp_path):
+    plan = plan_build(Layout(make_project(tmp_path)), PERIOD, levels=["grassroots"])
+    assert len(plan.jobs) == 72
+    assert {job.notebook.name for job in plan.jobs} == {"district.ipynb"}
+    assert plan.jobs[0].stem == "31153-phuong-chau-van-liem"
+    with pytest.raises(SystemExit, match="ward"):
+        plan_build(Layout(tmp_path / "project"), PERIOD, levels=["ward"])
+
+
+def test_the_command_shows_what_it_built_skipped_and_failed(tmp_path, capsys):
+    project = make_project(tmp_path, district=(RAISES,))
+    args = ["--root", str(project), "build", "--period", PERIOD, "--unit", "917", "--unit", "918"]
+    assert main(args) == 1
+    first = capsys.readouterr().out
+    assert (
+        "xong 917-quan-o-mon" in first and "LỖI 918-quan-binh-thuy" in first and "số liệu 918 hỏng" in first
+    )
+    assert main(args) == 1
+    second = capsys.readouterr().out
+    assert "1 báo cáo không đổi" in second
+    assert "Đã lập" in second and "Bỏ qua" in second and "Lỗi" in second
+
+
+# --- more than one machine -------------------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def executed_outputs(path: Path) -> list:
+    nb = nbformat.read(path, as_version=4)
+    return [c.get("outputs") for c in nb.cells]
+
+
+def test_a_dask_cluster_builds_the_same_outputs_as_this_machine(tmp_path):
+    from distributed import LocalCluster
+
+    project = make_project(tmp_path)
+    build(project)
+    remote = Layout(project, tmp_path / "dask")
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        _, results = build_period(
+            remote, PERIOD, THREE, options=BuildOptions(scheduler=cluster.scheduler_address)
+        )
+    assert [r.state for r in results] == [JobState.BUILT] * 3
+    here, there = out(project), remote.outputs(PERIOD)
+    for result in results:
+        stem = result.job.stem
+        assert (there / f"{stem}.html").read_bytes() == (here / f"{stem}.html").read_bytes()
+        assert pdf_text(there / f"{stem}.pdf") == pdf_text(here / f"{stem}.pdf")
+        notebook = Path("notebooks") / f"{stem}.ipynb"
+        assert executed_outputs(there / notebook) == executed_outputs(here / notebook)
+    assert json.loads((there / "manifest.json").read_text())["reports"].keys() == manifest(project).keys()

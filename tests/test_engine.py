@@ -1,0 +1,126 @@
+"""The in-process papermill engine: cells run here and fill outputs as a kernel would."""
+
+from __future__ import annotations
+
+import nbformat
+import papermill
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from papermill.exceptions import PapermillExecutionError
+
+from reportkit.engine import ENGINE_NAME, LANGUAGE_INFO
+from reportkit.isolate import ReportTask, execute_report
+
+
+def notebook(*sources: str) -> nbformat.NotebookNode:
+    cells = [new_code_cell('who = "nobody"', metadata={"tags": ["parameters"]})]
+    cells += [new_markdown_cell(s[3:]) if s.startswith("md:") else new_code_cell(s) for s in sources]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def run(tmp_path, *sources: str, **parameters) -> nbformat.NotebookNode:
+    path = tmp_path / "in.ipynb"
+    nbformat.write(notebook(*sources), path)
+    return papermill.execute_notebook(
+        str(path), None, parameters=parameters, engine_name=ENGINE_NAME, progress_bar=False
+    )
+
+
+def outputs(nb: nbformat.NotebookNode) -> list[list[dict]]:
+    return [[dict(o) for o in c.outputs] for c in nb.cells if c.cell_type == "code"]
+
+
+def test_the_engine_is_registered_with_papermill():
+    from papermill.engines import papermill_engines
+
+    assert papermill_engines.get_engine(ENGINE_NAME).__name__ == "InProcessEngine"
+
+
+def test_parameters_are_injected_and_displays_become_outputs(tmp_path):
+    nb = run(
+        tmp_path,
+        "from IPython.display import HTML, display\ndisplay(HTML(f'<b>{who}</b>'))",
+        "md:# a heading",
+        "print('a'); print('b')\n1 + 1",
+        who="917",
+    )
+    assert [c.metadata.get("tags") for c in nb.cells[:2]] == [["parameters"], ["injected-parameters"]]
+    assert outputs(nb) == [
+        [],
+        [],
+        [
+            {
+                "output_type": "display_data",
+                "data": {"text/html": "<b>917</b>", "text/plain": "<IPython.core.display.HTML object>"},
+                "metadata": {},
+            }
+        ],
+        [
+            {"output_type": "stream", "name": "stdout", "text": "a\nb\n"},
+            {
+                "output_type": "execute_result",
+                "data": {"text/plain": "2"},
+                "metadata": {},
+                "execution_count": 4,
+            },
+        ],
+    ]
+    assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3, 4]
+    assert nb.metadata.language_info == LANGUAGE_INFO
+    assert nb.metadata.papermill.parameters == {"who": "917"}
+    assert all(c.metadata.papermill.status == "completed" for c in nb.cells)
+
+
+def test_each_run_starts_from_an_empty_namespace(tmp_path):
+    run(tmp_path, "leftover = who", who="917")
+    nb = run(tmp_path, "print('leftover' in dir())")
+    assert outputs(nb)[1] == [{"output_type": "stream", "name": "stdout", "text": "False\n"}]
+
+
+def test_a_failing_cell_stops_the_notebook_and_keeps_its_error(tmp_path):
+    path = tmp_path / "in.ipynb"
+    nbformat.write(notebook("x = 1", "raise ValueError('hỏng')", "never = True"), path)
+    with pytest.raises(PapermillExecutionError, match="hỏng"):
+        papermill.execute_notebook(
+            str(path), str(tmp_path / "out.ipynb"), engine_name=ENGINE_NAME, progress_bar=False
+        )
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    error = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert [(e.ename, e.evalue) for e in error] == [("ValueError", "hỏng")]
+    assert nb.cells[-1].outputs == [] and nb.cells[-1].execution_count is None
+    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def test_execute_report_returns_the_failed_notebook_with_papermills_markers(tmp_path):
+    path = tmp_path / "in.ipynb"
+    nbformat.write(notebook("raise RuntimeError('không có số liệu')"), path)
+    task = ReportTask("x", str(path), str(tmp_path / "out.ipynb"), {"who": "917"})
+    result = execute_report(task)
+    assert not result.ok and "không có số liệu" in result.error and result.html is None
+    nb = nbformat.reads(result.notebook, as_version=4)
+    assert nb.cells[0].metadata.tags == ["papermill-error-cell-tag"]
+    assert nb.metadata.papermill.output_path == str(tmp_path / "out.ipynb")
+    assert not (tmp_path / "out.ipynb").exists()  # the build writes it, atomically
+
+
+def test_execute_report_stops_a_cell_at_the_timeout(tmp_path):
+    path = tmp_path / "in.ipynb"
+    nbformat.write(notebook("import time\ntime.sleep(60)"), path)
+    result = execute_report(ReportTask("x", str(path), str(tmp_path / "out.ipynb"), {}, timeout=0.5))
+    assert "quá thời gian" in result.error
+    nb = nbformat.reads(result.notebook, as_version=4)
+    errors = [
+        o.ename for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
+    assert errors == ["ReportTimeout"]
+
+
+def test_execute_report_renders_the_page(tmp_path):
+    path = tmp_path / "in.ipynb"
+    nbformat.write(
+        notebook("from IPython.display import HTML, display\ndisplay(HTML('<p>Xin chào</p>'))"), path
+    )
+    result = execute_report(ReportTask("x", str(path), str(tmp_path / "out.ipynb"), {}))
+    assert result.ok and "<p>Xin chào</p>" in result.html and "who =" not in result.html

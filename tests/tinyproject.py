@@ -1,0 +1,77 @@
+"""A copy of the sample project whose notebooks are tiny, so build tests run in seconds."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import nbformat
+from conftest import ROOT
+from nbformat.v4 import new_code_cell, new_notebook
+
+
+def _real_parameters_cell() -> str:
+    # The real notebooks' parameters cell, so tiny notebooks take the same parameters.
+    spec = importlib.util.spec_from_file_location("write_notebooks", ROOT / "scripts" / "write_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.PARAMETERS.format(unit="917", symbol="BC/HND")
+
+
+PARAMETERS = _real_parameters_cell()
+
+# Reads the unit's own figures through the kit, as a report does, and shows them.
+REPORT = """import reportkit as rk
+from IPython.display import HTML, display
+
+inputs = rk.load_report_inputs(unit_code, period, data_dir, params_dir, figures_file)
+own = sorted((m, str(v)) for (u, m), v in inputs.figures.values.items() if u == unit_code)
+display(HTML(f"<h1>{inputs.tree.title(unit_code)}</h1><p>{own}</p>"))"""
+
+
+def tiny_notebook(*cells: str) -> nbformat.NotebookNode:
+    nb = new_notebook(
+        cells=[
+            new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+            new_code_cell(REPORT),
+            *(new_code_cell(source) for source in cells),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def write_notebooks(project: Path, district: tuple[str, ...] = (), city: tuple[str, ...] = ()) -> None:
+    (project / "notebooks").mkdir(exist_ok=True)
+    nbformat.write(tiny_notebook(*district), project / "notebooks" / "district.ipynb")
+    nbformat.write(tiny_notebook(*city), project / "notebooks" / "city.ipynb")
+
+
+def make_project(root: Path, district: tuple[str, ...] = (), city: tuple[str, ...] = ()) -> Path:
+    """data/ and params/ of the sample project, with tiny notebooks; extra cells go last."""
+    project = root / "project"
+    for part in ("data", "params"):
+        shutil.copytree(ROOT / part, project / part)
+    write_notebooks(project, district, city)
+    return project
+
+
+def set_figure(project: Path, period: str, unit: str, measure: str, value: str) -> None:
+    """Change one figure in the sample figures file."""
+    path = project / "data" / "sample" / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    prefix = f"{period},{unit},{measure},"
+    hits = [i for i, line in enumerate(lines) if line.startswith(prefix)]
+    assert len(hits) == 1, prefix
+    source = lines[hits[0]].rsplit(",", 1)[1]
+    lines[hits[0]] = f"{prefix}{value},{source}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def grassroots_of(project: Path, district: str) -> str:
+    """The first grassroots unit of a district, from the units file."""
+    for line in (project / "data" / "org" / "units-2022.csv").read_text(encoding="utf-8").splitlines():
+        if line.endswith(f",{district}"):
+            return line.split(",", 1)[0]
+    raise AssertionError(district)
