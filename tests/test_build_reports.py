@@ -17,6 +17,11 @@ pytestmark = pytest.mark.e2e
 PERIOD = "2022-FY"
 
 
+@pytest.fixture(autouse=True)
+def _sample_store(sample_store):
+    """The real reports read the store: the sample submissions are taken in first."""
+
+
 def build_pages(tmp_path_factory, units=(), **options) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("outputs")
     _, results = build_period(Layout(ROOT, out), PERIOD, units, options=BuildOptions(**options))
@@ -25,7 +30,7 @@ def build_pages(tmp_path_factory, units=(), **options) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory) -> dict[str, bytes]:
+def batch(tmp_path_factory, sample_store) -> dict[str, bytes]:
     """All nine reports, built together in the default order."""
     return build_pages(tmp_path_factory)
 

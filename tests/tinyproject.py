@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -53,6 +54,12 @@ def make_project(root: Path, district: tuple[str, ...] = (), city: tuple[str, ..
     project = root / "project"
     for part in ("data", "params"):
         shutil.copytree(ROOT / part, project / part)
+    # Read the sample CSV directly rather than the store, so a test can change one figure.
+    defaults = project / "params" / "defaults.yaml"
+    text = defaults.read_text(encoding="utf-8")
+    defaults.write_text(
+        re.sub(r'(?m)^figures_file: ""', "figures_file: sample/figures.csv", text), encoding="utf-8"
+    )
     write_notebooks(project, district, city)
     return project
 
