@@ -12,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from .isolate import PROCESSES, ProcessGroup, describe_error, enter_own_group
+from .speedups import skip_unused_imports
 
 PRINT_TIMEOUT_S = 120.0  # one page; the browser's own steps time out after 60 s
 
@@ -22,6 +23,7 @@ class PrintError(RuntimeError):
 
 def _printer_main(browser: str | None, conn: multiprocessing.connection.Connection) -> None:
     enter_own_group()
+    skip_unused_imports()
     from .export import PdfPrinter
 
     try:
@@ -59,7 +61,10 @@ class Printer:
         if self._conn is not None:
             return ""
         receive, send = multiprocessing.Pipe()
-        self._process = self._processes.start(_printer_main, (self.browser, send))
+        # Spawned, not forked from the fork server: the browser then starts while the fork
+        # server is still warming up, on the core that would otherwise wait.
+        spawn = multiprocessing.get_context("spawn")
+        self._process = self._processes.start(_printer_main, (self.browser, send), spawn)
         send.close()
         self._conn = receive
         kind, detail = self._receive()
@@ -88,12 +93,19 @@ class Printer:
         return self._conn.recv()
 
     def stop(self) -> None:
+        self.join(self.ask_to_stop())
+
+    def ask_to_stop(self) -> multiprocessing.process.BaseProcess | None:
+        """Tell the browser to close; the process to join is returned."""
         conn, process = self._conn, self._process
         self._conn = self._process = None
         if conn is not None:
             with contextlib.suppress(OSError):
                 conn.send(None)
             conn.close()
+        return process
+
+    def join(self, process: multiprocessing.process.BaseProcess | None) -> None:
         if process is not None:
             process.join(10)
             self._processes.stop(process)
@@ -131,8 +143,10 @@ class PrintService:
         self._threads.shutdown(wait=True)
         with self._lock:
             printers, self._printers = self._printers, []
-        for printer in printers:
-            printer.stop()
+        # All browsers close at once, then each process is reaped.
+        stopping = [(printer, printer.ask_to_stop()) for printer in printers]
+        for printer, process in stopping:
+            printer.join(process)
 
     def _printer(self) -> Printer:
         # Each thread keeps its own printer: a page never waits behind another thread's.
