@@ -79,7 +79,7 @@ def assert_outputs_whole(folder: Path) -> None:
     json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
-def wait_for(condition, seconds: float = 60.0) -> None:
+def wait_for(condition, seconds: float = 120.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"
@@ -168,8 +168,8 @@ def test_a_notebook_that_raises_keeps_its_notebook_and_the_last_good_report(tmp_
 def test_a_notebook_that_hangs_past_its_timeout_is_stopped_with_its_error(tmp_path):
     hang = 'import time\nif unit_code == "918":\n    time.sleep(600)'
     project = make_project(tmp_path, district=(hang,))
-    results = build(project, timeout=3)
-    assert states(results) == {"92": "built", "917": "built", "918": "failed"}
+    results = build(project, units=["918"], timeout=3)
+    assert states(results) == {"918": "failed"}
     assert "quá thời gian" in results["918"].error
     notebook = out(project) / "notebooks" / "918-quan-binh-thuy.ipynb"
     assert [e[0] for e in errors_in(notebook)] == ["ReportTimeout"]
@@ -187,11 +187,11 @@ def test_a_report_that_swallows_its_timeout_is_killed(tmp_path, monkeypatch):
         "            pass"
     )
     monkeypatch.setattr(isolate, "KILL_GRACE_S", 1.0)
-    project = make_project(tmp_path, district=(stubborn,))
-    results = build(project, timeout=1)
-    assert states(results) == {"92": "built", "917": "built", "918": "failed"}
+    project = make_project(tmp_path, district=(stubborn,), report=False)
+    results = build(project, units=["918"], timeout=5)
+    assert states(results) == {"918": "failed"}
     assert "đã bị dừng" in results["918"].error
-    wait_for(lambda: process_gone(int((project / "data" / "pid").read_text())), 10)
+    wait_for(lambda: process_gone(int((project / "data" / "pid").read_text())), 30)
 
 
 def test_the_kernel_engine_has_a_timeout_too(tmp_path):
@@ -223,12 +223,12 @@ def test_a_build_killed_midway_leaves_no_half_written_file(tmp_path, sig):
         wait_for(lambda: (project / "data" / "pid-918").exists())
         wait_for(lambda: manifest(project)["917-quan-o-mon"]["key"] != first_key)
         os.kill(build_process.pid, sig)
-        code = build_process.wait(30)
+        code = build_process.wait(120)
     finally:
         build_process.kill()
     assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 130)
     # The report process of 918 does not outlive the build.
-    wait_for(lambda: process_gone(int((project / "data" / "pid-918").read_text())), 10)
+    wait_for(lambda: process_gone(int((project / "data" / "pid-918").read_text())), 30)
     assert_outputs_whole(out(project))
     assert {s: output_of(project, "918", s).read_bytes() for s in (".html", ".pdf")} == good
     results = build(project, units=["917", "918", "919"])

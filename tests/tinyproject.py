@@ -31,11 +31,11 @@ own = sorted((m, str(v)) for (u, m), v in inputs.figures.values.items() if u == 
 display(HTML(f"<h1>{inputs.tree.title(unit_code)}</h1><p>{own}</p>"))"""
 
 
-def tiny_notebook(*cells: str) -> nbformat.NotebookNode:
+def tiny_notebook(*cells: str, report: bool = True) -> nbformat.NotebookNode:
     nb = new_notebook(
         cells=[
             new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
-            new_code_cell(REPORT),
+            *([new_code_cell(REPORT)] if report else []),
             *(new_code_cell(source) for source in cells),
         ]
     )
@@ -43,13 +43,17 @@ def tiny_notebook(*cells: str) -> nbformat.NotebookNode:
     return nb
 
 
-def write_notebooks(project: Path, district: tuple[str, ...] = (), city: tuple[str, ...] = ()) -> None:
+def write_notebooks(
+    project: Path, district: tuple[str, ...] = (), city: tuple[str, ...] = (), report: bool = True
+) -> None:
     (project / "notebooks").mkdir(exist_ok=True)
-    nbformat.write(tiny_notebook(*district), project / "notebooks" / "district.ipynb")
-    nbformat.write(tiny_notebook(*city), project / "notebooks" / "city.ipynb")
+    nbformat.write(tiny_notebook(*district, report=report), project / "notebooks" / "district.ipynb")
+    nbformat.write(tiny_notebook(*city, report=report), project / "notebooks" / "city.ipynb")
 
 
-def make_project(root: Path, district: tuple[str, ...] = (), city: tuple[str, ...] = ()) -> Path:
+def make_project(
+    root: Path, district: tuple[str, ...] = (), city: tuple[str, ...] = (), report: bool = True
+) -> Path:
     """data/ and params/ of the sample project, with tiny notebooks; extra cells go last."""
     project = root / "project"
     for part in ("data", "params"):
@@ -60,7 +64,7 @@ def make_project(root: Path, district: tuple[str, ...] = (), city: tuple[str, ..
     defaults.write_text(
         re.sub(r'(?m)^figures_file: ""', "figures_file: sample/figures.csv", text), encoding="utf-8"
     )
-    write_notebooks(project, district, city)
+    write_notebooks(project, district, city, report)
     return project
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
 import unicodedata
 from collections import deque
@@ -24,14 +25,7 @@ from .fingerprint import (
     fingerprint_shared,
     package_versions,
 )
-from .intake import (
-    DataError,
-    load_org_tree,
-    load_period_figures,
-    load_periods,
-    load_targets,
-    load_unit_params,
-)
+from .intake import DataError, load_org_tree, load_period_figures, load_periods, load_targets, read_yaml
 from .isolate import DEFAULT_ENGINE, ENGINES, ReportRun, ReportTask
 from .manifest import BUILT, FAILED, Entry, Manifest, now_utc, period_lock, remove_stale_temp_files
 from .model import OrgTree, Period
@@ -39,6 +33,7 @@ from .model import OrgTree, Period
 DEFAULT_TIMEOUT_S = 600.0  # a report may run this long before it is failed
 DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
 DEFAULT_FIGURES = "sample/figures.csv"  # the notebooks' own default for `figures_file`
+MAX_PRINTERS = 2  # browsers printing at once; printing is mostly the browser's waits
 MANIFEST_SAVE_EVERY_S = 1.0  # progress survives a kill; a big build does not rewrite it per report
 
 
@@ -170,14 +165,21 @@ def plan_build(
         raise SystemExit(f"Mã đơn vị không có trong cây tổ chức: {', '.join(unknown)}")
     _check_levels(tree, levels)
     codes = units or report_units(tree, levels or DEFAULT_LEVELS)
-    jobs = tuple(_job(layout, tree, code, period) for code in codes)
+    defaults = read_yaml(layout.params / "defaults.yaml")
+    jobs = tuple(_job(layout, tree, code, period, defaults) for code in codes)
     previous = periods.get(current.same_period_last_year or "")
     return Plan(current, previous, tree, org_files, jobs)
 
 
-def _job(layout: Layout, tree: OrgTree, code: str, period: str) -> Job:
+def _unit_params(params_dir: Path, code: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
+    # intake.load_unit_params, with defaults.yaml read once per plan rather than per unit.
+    own = params_dir / "units" / f"{code}.yaml"
+    return {**defaults, **(read_yaml(own) if own.is_file() else {})}
+
+
+def _job(layout: Layout, tree: OrgTree, code: str, period: str, defaults: Mapping[str, Any]) -> Job:
     title = tree.title(code)
-    params = load_unit_params(layout.params, code)
+    params = _unit_params(layout.params, code, defaults)
     params.update(
         unit_code=code,
         period=period,
@@ -312,10 +314,13 @@ class BuildRun:
 
         (self.out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
         executor = make_executor(self.options.workers, self.options.scheduler)
-        printer = None if executor.prints_pdf else PrintService(self.options.browser)
         executor.start()
-        if printer is not None:
-            printer.start()  # the browser starts while the first reports run
+        # While the fork server warms up on one core, load the writer here on the other.
+        threading.Thread(target=_load_writer, name="load-writer", daemon=True).start()
+        printer = None
+        if not executor.prints_pdf:
+            printer = PrintService(self.options.browser, printers=min(executor.slots, MAX_PRINTERS))
+            printer.start()  # the browsers start while the first reports run
         try:
             self._drive(jobs, executor, printer)
         except BaseException:
@@ -434,6 +439,13 @@ class BuildRun:
         if self.unsaved and time.perf_counter() - self.last_save >= MANIFEST_SAVE_EVERY_S:
             self.manifest.save()
             self.last_save, self.unsaved = time.perf_counter(), False
+
+
+def _load_writer() -> None:
+    from .speedups import skip_unused_imports
+
+    skip_unused_imports()
+    from . import export  # noqa: F401
 
 
 def _unit_order(plan: Plan) -> dict[str, int]:

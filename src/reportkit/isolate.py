@@ -199,8 +199,10 @@ class ProcessGroup:
         self._lock = threading.Lock()
         self._alive: set[multiprocessing.process.BaseProcess] = set()
 
-    def start(self, target: Callable[..., None], args: tuple) -> multiprocessing.process.BaseProcess:
-        process = process_context().Process(target=target, args=args, daemon=True)
+    def start(
+        self, target: Callable[..., None], args: tuple, context: Any = None
+    ) -> multiprocessing.process.BaseProcess:
+        process = (context or process_context()).Process(target=target, args=args, daemon=True)
         with self._lock:
             process.start()
             self._alive.add(process)

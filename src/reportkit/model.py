@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,8 +36,16 @@ class OrgTree:
     def __getitem__(self, code: str) -> Unit:
         return self.units[code]
 
+    @functools.cached_property
+    def _children(self) -> Mapping[str | None, tuple[Unit, ...]]:
+        # Built once: walking a tree of thousands of units must not rescan it at every node.
+        index: dict[str | None, list[Unit]] = {}
+        for unit in self.units.values():
+            index.setdefault(unit.parent_code, []).append(unit)
+        return {parent: tuple(units) for parent, units in index.items()}
+
     def children(self, code: str) -> tuple[Unit, ...]:
-        return tuple(u for u in self.units.values() if u.parent_code == code)
+        return self._children.get(code, ())
 
     def walk(self, code: str) -> Iterator[Unit]:
         """The unit and all its descendants, depth first, in file order."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 
-# jsonschema loads rfc3987-syntax (pulled in by jupyter-events) only to check the "iri"
-# string format, and that import compiles a grammar for ~3 s. Notebook schemas never use
-# that format, so the report processes go without it.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+from .speedups import skip_unused_imports
+
+skip_unused_imports()
 
 import matplotlib  # noqa: E402
 
