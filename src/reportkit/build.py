@@ -29,6 +29,7 @@ from .intake import DataError, load_org_tree, load_period_figures, load_periods,
 from .isolate import DEFAULT_ENGINE, ENGINES, ReportRun, ReportTask
 from .manifest import BUILT, FAILED, Entry, Manifest, now_utc, period_lock, remove_stale_temp_files
 from .model import OrgTree, Period
+from .store import STORE_ENV
 
 DEFAULT_TIMEOUT_S = 600.0  # a report may run this long before it is failed
 DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
@@ -366,6 +367,7 @@ class BuildRun:
             parameters=job.parameters,
             engine=self.options.engine,
             timeout=self.options.timeout,
+            environment={STORE_ENV: os.environ.get(STORE_ENV)},
         )
 
     def _ran(self, job: Job, future: Future, printer: Any, printing: dict) -> None:

@@ -36,6 +36,17 @@ class ReportTask:
     parameters: dict[str, Any] = field(hash=False)
     engine: str = DEFAULT_ENGINE
     timeout: float = 600.0
+    # The build's own settings from the environment (the store's folder). A report process is
+    # forked from a server started earlier, whose environment may be an older one.
+    environment: dict[str, str | None] = field(default_factory=dict, hash=False)
+
+
+def apply_environment(environment: dict[str, str | None]) -> None:
+    for name, value in environment.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @dataclass(frozen=True)
@@ -162,6 +173,7 @@ def enter_own_group() -> None:
 
 def _report_main(task: ReportTask, conn: multiprocessing.connection.Connection) -> None:
     enter_own_group()
+    apply_environment(task.environment)
     try:
         run = execute_report(task)
     except BaseException:
