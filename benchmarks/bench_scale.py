@@ -54,9 +54,11 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def measure(project: Path, workers: int | None) -> dict[str, float]:
+def measure(project: Path, workers: int | None, units: list[str]) -> dict[str, float]:
+    """Build from scratch, then again with nothing changed; `units`: only those reports."""
     command = [str(BIN / "reportkit"), "--root", str(project), "build", *LEVELS]
     command += ["--workers", str(workers)] if workers else []
+    command += [arg for code in units for arg in ("--unit", code)]
     build = timed(command)
     nochange = timed(command)
     manifest = json.loads((project / "outputs" / "2022-FY" / "manifest.json").read_text(encoding="utf-8"))
@@ -66,27 +68,46 @@ def measure(project: Path, workers: int | None) -> dict[str, float]:
     return {"reports": len(reports), "failed": failed, "build": build, "nochange": nochange, "city": city}
 
 
+def fingerprint_all(project: Path) -> float:
+    """Plan and fingerprint every unit's report: what a rebuild with nothing changed costs."""
+    from reportkit.build import Layout, fingerprint_jobs, plan_build
+
+    started = time.perf_counter()
+    layout = Layout(project)
+    fingerprint_jobs(layout, plan_build(layout, "2022-FY", levels=["city", "district", "grassroots"]))
+    return time.perf_counter() - started
+
+
+def subset(districts: int, communes: int, count: int) -> list[str]:
+    """The city, the first district and its first communes: `count` reports in all."""
+    return ["92", "9001", *(f"9001{c:03d}" for c in range(1, min(communes, count - 2) + 1))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default=DEFAULT_SIZES)
     parser.add_argument("--workers", type=int)
+    parser.add_argument("--only", type=int, help="in larger trees build only this many reports")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     rows = []
     header = f"{'units':>6} {'reports':>7} {'build s':>8} {'s/report':>8} {'city s':>7} {'no-change s':>11}"
+    header += f" {'plan all s':>10}"
     print(header, flush=True)
     with tempfile.TemporaryDirectory(prefix="reportkit-scale-") as tmp:
         for size in args.sizes.split(","):
             districts, communes = (int(n) for n in size.split("x"))
             project, units = make_project(Path(tmp), districts, communes)
-            row = {"units": units, **measure(project, args.workers)}
+            only = subset(districts, communes, args.only) if args.only and units > args.only else []
+            row = {"units": units, **measure(project, args.workers, only), "plan": fingerprint_all(project)}
             rows.append(row)
             per = row["build"] / row["reports"]
             print(
                 f"{units:>6} {row['reports']:>7} {row['build']:>8.1f} {per:>8.2f} {row['city']:>7.1f} "
-                f"{row['nochange']:>11.2f}" + (f"  ({row['failed']} failed)" if row["failed"] else ""),
+                f"{row['nochange']:>11.2f} {row['plan']:>10.2f}"
+                + (f"  ({row['failed']} failed)" if row["failed"] else ""),
                 flush=True,
             )
             shutil.rmtree(project)

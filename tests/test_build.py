@@ -217,7 +217,13 @@ def test_a_build_killed_midway_leaves_no_half_written_file(tmp_path, sig):
     write_notebooks(project, district=(SLOW,))
     command = [sys.executable, "-m", "reportkit.cli", "--root", str(project), "build", "--period", PERIOD]
     command += ["--workers", "1", "--unit", "917", "--unit", "918", "--unit", "919"]
-    build_process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A test run in the background inherits SIGINT ignored; the build must get it as Ctrl-C.
+    build_process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         # Wait until 917 is rebuilt and recorded, and 918 is running.
         wait_for(lambda: (project / "data" / "pid-918").exists())

@@ -34,7 +34,7 @@ from .store import STORE_ENV
 DEFAULT_TIMEOUT_S = 600.0  # a report may run this long before it is failed
 DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
 DEFAULT_FIGURES = "sample/figures.csv"  # the notebooks' own default for `figures_file`
-MAX_PRINTERS = 2  # browsers printing at once; printing is mostly the browser's waits
+MAX_PRINTERS = 2  # browsers printing at once: one falls behind two report processes
 MANIFEST_SAVE_EVERY_S = 1.0  # progress survives a kill; a big build does not rewrite it per report
 
 

@@ -43,7 +43,7 @@ def _printer_main(browser: str | None, conn: multiprocessing.connection.Connecti
 
 
 class Printer:
-    """One PdfPrinter (export.py) in a process forked from the warm fork server.
+    """One PdfPrinter (export.py) in a process of its own.
 
     Playwright's sync API must stay on the thread that started it, and the build's own
     thread must stay free to follow the reports: so the browser lives in its own process
@@ -114,8 +114,8 @@ class Printer:
 class PrintService:
     """A few printers, each driven by a thread here; a page goes to whichever is free.
 
-    Printing a page is mostly the browser's own work and waits, so a second browser keeps
-    the cores busy while the first waits.
+    With one browser the pages queue behind each other (a page is about a second of the
+    browser's work); a second keeps up with the report processes.
     """
 
     def __init__(self, browser: str | None = None, printers: int = 1, processes: ProcessGroup = PROCESSES):
