@@ -45,6 +45,12 @@ def make_project(where: Path, districts: int, communes: int) -> tuple[Path, int]
     subprocess.run(
         [str(BIN / "reportkit"), "--root", str(project), "sample"], check=True, capture_output=True
     )
+    # The reports read the generated figures file directly (a figures_file source) rather
+    # than a store, which would need the generated submissions taken in first.
+    defaults = project / "params" / "defaults.yaml"
+    text = defaults.read_text(encoding="utf-8")
+    csv_source = text.replace('figures_file: ""', "figures_file: sample/figures.csv")
+    defaults.write_text(csv_source, encoding="utf-8")
     return project, units
 
 

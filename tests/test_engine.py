@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import nbformat
 import papermill
 import pytest
@@ -77,6 +79,18 @@ def test_each_run_starts_from_an_empty_namespace(tmp_path):
     run(tmp_path, "leftover = who", who="917")
     nb = run(tmp_path, "print('leftover' in dir())")
     assert outputs(nb)[1] == [{"output_type": "stream", "name": "stdout", "text": "False\n"}]
+
+
+def test_the_process_gets_its_own_main_module_back_after_a_run(tmp_path):
+    # Cells see the shell's namespace as __main__; the process must not keep it, or it
+    # could no longer start processes (multiprocessing reads __main__.__spec__).
+    before = sys.modules["__main__"]
+    nb = run(tmp_path, "import sys\nprint(sys.modules['__main__'].__dict__.get('who'))", who="917")
+    assert outputs(nb)[-1] == [{"output_type": "stream", "name": "stdout", "text": "917\n"}]
+    assert sys.modules["__main__"] is before
+    with pytest.raises(PapermillExecutionError):
+        run(tmp_path, "raise ValueError('x')")
+    assert sys.modules["__main__"] is before
 
 
 def test_a_failing_cell_stops_the_notebook_and_keeps_its_error(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -404,3 +405,63 @@ def test_printer_rejects_use_outside_with(tmp_path):
             pytest.skip(str(err))
     with pytest.raises(RuntimeError, match="not open"):
         export.PdfPrinter().print_pdf("<p>x</p>", tmp_path / "x.pdf")
+
+
+def _page(text: str) -> str:
+    return f'<!DOCTYPE html><html lang="vi"><body><p id="x">{text}</p></body></html>'
+
+
+def _with_own_printer(work):
+    # Playwright's sync API allows one browser session per thread; the module's printer
+    # holds this thread's.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: _run_with_printer(work)).result()
+
+
+def _run_with_printer(work):
+    with export.PdfPrinter() as own:
+        return work(own)
+
+
+@pytest.mark.e2e
+def test_a_reused_page_prints_a_report_as_a_fresh_browser_does(printer, tmp_path):
+    # The printer keeps one page for many reports: nothing of one may reach the next.
+    first = _page("Báo cáo A: 12.345 hội viên").replace("<body>", "<body><style>p{color:red}</style>")
+    printer.print_pdf(first, tmp_path / "a.pdf")
+    after_a = pypdf.PdfReader(printer.print_pdf(_page("Báo cáo B"), tmp_path / "b.pdf")).pages
+    alone = _with_own_printer(lambda own: own.print_pdf(_page("Báo cáo B"), tmp_path / "b-alone.pdf"))
+    assert [p.extract_text() for p in after_a] == [p.extract_text() for p in pypdf.PdfReader(alone).pages]
+    assert [p.extract_text() for p in after_a] == ["Báo cáo B"]
+
+
+@pytest.mark.e2e
+def test_a_reports_policy_does_not_outlive_it_in_the_reused_page(printer, tmp_path):
+    # A report page forbids every fetch (its CSP); the next page must meet the printer's own
+    # guard, not that policy left behind.
+    printer.print_pdf(export.render_html(new_notebook()), tmp_path / "report.pdf")
+    before = len(printer.blocked_urls)
+    printer.print_pdf(_page('<img src="http://192.0.2.1/logo.png" alt="">'), tmp_path / "next.pdf")
+    assert printer.blocked_urls[before:] == ["http://192.0.2.1/logo.png"]
+
+
+@pytest.mark.e2e
+def test_scripts_never_run_in_the_printer(printer, tmp_path):
+    page = _page("gốc") + "<script>document.getElementById('x').textContent = 'đã chạy'</script>"
+    text = pypdf.PdfReader(printer.print_pdf(page, tmp_path / "script.pdf")).pages[0].extract_text()
+    assert text == "gốc"
+
+
+@pytest.mark.e2e
+def test_the_printer_replaces_its_page_after_many_reports(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "PAGES_PER_CONTEXT", 2)
+
+    def print_five(own: export.PdfPrinter) -> list:
+        contexts = []
+        for number in range(5):
+            out = own.print_pdf(_page(f"Trang {number}"), tmp_path / f"{number}.pdf")
+            assert pypdf.PdfReader(out).pages[0].extract_text() == f"Trang {number}"
+            contexts.append(own._context)  # kept, so no two can share an id
+        return contexts
+
+    contexts = _with_own_printer(print_five)
+    assert len({id(c) for c in contexts}) == 3  # pages 1-2, 3-4, 5

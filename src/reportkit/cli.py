@@ -74,6 +74,17 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds a report may run (default: 600)"
     )
     build.add_argument("--scheduler", help="Dask scheduler address: run the reports on that cluster")
+    build.add_argument(
+        "--no-server", action="store_true", help="build here even if `reportkit serve` runs for this project"
+    )
+
+    serve = commands.add_parser(
+        "serve", help="keep report processes and browsers warm; `reportkit build` then builds through it"
+    )
+    serve.add_argument("--browser", help="Chromium/Chrome/Edge to print PDFs (default: found on PATH)")
+    serve.add_argument(
+        "--idle", type=float, default=60, help="minutes without a build before the server stops (default: 60)"
+    )
 
     commands.add_parser("sample", help="regenerate the sample figures, targets and submissions")
 
@@ -111,7 +122,8 @@ class BuildProgress:
             TextColumn("{task.fields[count]}"),
             TimeElapsedColumn(),
         )
-        self.progress = Progress(*columns, console=console, transient=False)
+        # Four refreshes a second are smooth enough and leave the cores to the reports.
+        self.progress = Progress(*columns, console=console, transient=False, refresh_per_second=4)
         self.overall: TaskID | None = None
         self.rows: dict[str, TaskID] = {}
         self.finished = self.skipped = 0
@@ -179,7 +191,12 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     with BuildProgress(console) as progress:
         progress.plan(len(plan.jobs))
         try:
-            _, results = build_period(
+            outcome = (
+                None
+                if args.no_server or args.scheduler
+                else _build_on_server(layout, args, options, progress)
+            )
+            _, results = outcome or build_period(
                 layout,
                 period,
                 args.unit,
@@ -194,6 +211,52 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
             return 130
     print_summary(console, results, time.perf_counter() - started, layout.outputs(period))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _build_on_server(
+    layout: Layout, args: argparse.Namespace, options: BuildOptions, progress: BuildProgress
+) -> tuple[str, list[JobResult]] | None:
+    """The build done by the project's warm server, or None to build here."""
+    from .server import ServerLost, ServerRefused, build_on_server, request_for
+
+    request = request_for(args.period, args.unit, args.level, options)
+    console = progress.progress.console
+    try:
+        outcome = build_on_server(layout, request, progress.start, progress.done)
+    except ServerRefused as exc:
+        console.print(f"[yellow]Không dùng máy chủ dựng ({exc}); lập báo cáo tại đây.[/]")
+        return None
+    except ServerLost as exc:
+        raise SystemExit(f"LỖI: {exc}") from exc
+    if outcome is not None:
+        console.print("[dim]Lập qua máy chủ dựng đang chạy (`reportkit serve`).[/]")
+    return outcome
+
+
+def run_serve(args: argparse.Namespace, console: Console) -> int:
+    from .server import BuildServer
+
+    root = args.root.resolve()
+    server = BuildServer(root, args.browser, idle_s=args.idle * 60, log=console.print)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # The server stops a cancelled build with SIGINT, which a server started in the
+    # background of a script would otherwise inherit ignored.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        server.serve(
+            # Unwrapped, so scripts can wait for the line that says it is ready.
+            ready=lambda path: console.print(
+                f"Máy chủ dựng cho {root} đã sẵn sàng ({path}).\n"
+                "`reportkit build` sẽ lập báo cáo qua đây; Ctrl-C để dừng.",
+                soft_wrap=True,
+            )
+        )
+    except KeyboardInterrupt:
+        console.print("Đã dừng máy chủ dựng.")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
+    return 0
 
 
 def print_summary(console: Console, results: Sequence[JobResult], seconds: float, out_dir: Path) -> None:
@@ -259,6 +322,7 @@ def run_build_interruptible(args: argparse.Namespace, console: Console) -> int:
 def _run(args: argparse.Namespace, console: Console) -> int:
     commands = {
         "build": run_build_interruptible,
+        "serve": run_serve,
         "sample": run_sample,
         "template": run_template,
         "intake": run_intake,

@@ -185,9 +185,19 @@ class InProcessEngine:
 
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> None:
-        shell = make_shell()
-        nb = nb_man.nb
-        for index, cell in enumerate(nb.cells):
+        # The shell makes its namespace __main__ while the cells run; give the process its
+        # own back afterwards, or multiprocessing can no longer start processes from it.
+        main = sys.modules.get("__main__")
+        try:
+            cls._run_cells(nb_man, make_shell())
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+        nb_man.nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+
+    @staticmethod
+    def _run_cells(nb_man: Any, shell: ReportShell) -> None:
+        for index, cell in enumerate(nb_man.nb.cells):
             try:
                 nb_man.cell_start(cell, index)
                 if cell.cell_type == "code":
@@ -197,7 +207,6 @@ class InProcessEngine:
                 break
             finally:
                 nb_man.cell_complete(cell, cell_index=index)
-        nb.metadata["language_info"] = dict(LANGUAGE_INFO)
 
     @classmethod
     def nb_kernel_name(cls, nb: nbformat.NotebookNode, name: str | None = None) -> str:

@@ -61,10 +61,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
 
 
+# libyaml's parser, where PyYAML was built with it: the same safe loading, ten times faster
+# on the catalogue and wording files that every report reads.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh) or {}
+            return yaml.load(fh, Loader=SAFE_LOADER) or {}
     except FileNotFoundError as exc:
         raise DataError(f"Không tìm thấy tệp {path}") from exc
 

@@ -114,8 +114,8 @@ class Printer:
 class PrintService:
     """A few printers, each driven by a thread here; a page goes to whichever is free.
 
-    With one browser the pages queue behind each other (a page is about a second of the
-    browser's work); a second keeps up with the report processes.
+    Each browser reuses one warm page (about 0.6 s a report), so one browser keeps up with
+    two report processes (build.printers_for); its pages queue behind each other.
     """
 
     def __init__(self, browser: str | None = None, printers: int = 1, processes: ProcessGroup = PROCESSES):
