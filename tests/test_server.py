@@ -63,6 +63,20 @@ def test_a_socket_left_by_a_killed_server_is_ignored(tmp_path, monkeypatch):
     assert server.build_on_server(Layout(tmp_path / "project"), request) is None
 
 
+def test_an_error_of_the_build_reaches_the_command_as_itself():
+    from multiprocessing import Pipe
+
+    from reportkit.intake import DataError
+
+    server_end, client_end = Pipe()
+    server_end.send(("start", "job"))
+    server._send_error(server_end, DataError("Không có kỳ báo cáo 2030-FY"))
+    started = []
+    with pytest.raises(DataError, match="2030-FY"):
+        server._follow(client_end, started.append, None)
+    assert started == ["job"]
+
+
 # --- with a server ---------------------------------------------------------------------------
 
 

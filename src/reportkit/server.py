@@ -151,7 +151,7 @@ def _follow(
         elif kind == "refused":
             raise ServerRefused(detail[0])
         elif kind == "error":
-            raise ServerLost(detail[0])
+            raise detail[0]  # the build's own error (a data or store error), as without a server
 
 
 def _cancel(conn: Connection) -> None:
@@ -302,9 +302,8 @@ class BuildServer:
                         on_done=lambda result: conn.send(("done", result)),
                         printer=printer,
                     )
-            except Exception as exc:  # a data error reaches the client as its own message
-                with contextlib.suppress(OSError):
-                    conn.send(("error", str(exc) or type(exc).__name__))
+            except Exception as exc:  # a data error reaches the client as the same exception
+                _send_error(conn, exc)
                 return
             finally:
                 stop_watching()
@@ -319,6 +318,14 @@ class BuildServer:
         if self._building.locked():
             self._cancelled.set()
             signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+
+def _send_error(conn: Connection, exc: Exception) -> None:
+    with contextlib.suppress(OSError):
+        try:
+            conn.send(("error", exc))
+        except Exception:  # an exception that does not pickle goes as its message
+            conn.send(("error", ServerLost(str(exc) or type(exc).__name__)))
 
 
 def _watch(conn: Connection, on_gone: Callable[[], None]) -> Callable[[], None]:
