@@ -98,6 +98,17 @@ def process_gone(pid: int) -> bool:
 # --- incremental ---------------------------------------------------------------------------
 
 
+def test_the_reports_that_took_longest_last_time_start_first_and_new_ones_before_them():
+    from reportkit.build import Job, longest_first
+    from reportkit.manifest import BUILT, Entry, Manifest
+
+    jobs = [Job(code, code, Path("district.ipynb"), code, {}) for code in ("92", "917", "918", "919", "923")]
+    last = {"92": 3.5, "917": 1.2, "918": 2.4, "919": 1.2}  # 923 was never built
+    entries = {stem: Entry(stem, stem, stem, BUILT, "key", seconds=s) for stem, s in last.items()}
+    ordered = longest_first(jobs, Manifest(Path("out"), "2022-FY", entries))
+    assert [job.stem for job in ordered] == ["923", "92", "918", "917", "919"]  # ties keep tree order
+
+
 def test_a_rerun_with_nothing_changed_builds_nothing_and_writes_nothing(tmp_path):
     project = make_project(tmp_path)
     assert set(states(build(project, units=())).values()) == {"built"}
@@ -208,15 +219,21 @@ SLOW = (
 )
 
 
+def keys_of(project: Path) -> dict[str, str]:
+    """Each unit's manifest key."""
+    return {stem.split("-")[0]: entry["key"] for stem, entry in manifest(project).items()}
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
 def test_a_build_killed_midway_leaves_no_half_written_file(tmp_path, sig):
     project = make_project(tmp_path)
-    assert main(["--root", str(project), "build", "--period", PERIOD, "--unit", "917", "--unit", "918"]) == 0
-    good = {s: output_of(project, "918", s).read_bytes() for s in (".html", ".pdf")}
-    first_key = manifest(project)["917-quan-o-mon"]["key"]
+    units = ["917", "918", "919"]
+    assert main(["--root", str(project), "build", "--period", PERIOD, *(f"--unit={u}" for u in units)]) == 0
+    good = {u: {s: output_of(project, u, s).read_bytes() for s in (".html", ".pdf")} for u in units}
+    first_keys = keys_of(project)
     write_notebooks(project, district=(SLOW,))
     command = [sys.executable, "-m", "reportkit.cli", "--root", str(project), "build", "--period", PERIOD]
-    command += ["--workers", "1", "--unit", "917", "--unit", "918", "--unit", "919"]
+    command += ["--workers", "1", *(f"--unit={u}" for u in units)]
     # A test run in the background inherits SIGINT ignored; the build must get it as Ctrl-C.
     build_process = subprocess.Popen(
         command,
@@ -224,21 +241,28 @@ def test_a_build_killed_midway_leaves_no_half_written_file(tmp_path, sig):
         stderr=subprocess.DEVNULL,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+
+    def rebuilt() -> list[str]:
+        return [u for u, key in keys_of(project).items() if key != first_keys[u]]
+
+    def running() -> list[str]:
+        return [u for u in units if (project / "data" / f"pid-{u}").exists() and u not in rebuilt()]
+
     try:
-        # Wait until 917 is rebuilt and recorded, and 918 is running.
-        wait_for(lambda: (project / "data" / "pid-918").exists())
-        wait_for(lambda: manifest(project)["917-quan-o-mon"]["key"] != first_key)
+        # Wait until one report is rebuilt and recorded, and the next one is running.
+        wait_for(lambda: rebuilt() and running())
         os.kill(build_process.pid, sig)
         code = build_process.wait(120)
     finally:
         build_process.kill()
     assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 130)
-    # The report process of 918 does not outlive the build.
-    wait_for(lambda: process_gone(int((project / "data" / "pid-918").read_text())), 30)
+    [finished], [killed] = rebuilt(), running()
+    # The report process of the killed report does not outlive the build.
+    wait_for(lambda: process_gone(int((project / "data" / f"pid-{killed}").read_text())), 30)
     assert_outputs_whole(out(project))
-    assert {s: output_of(project, "918", s).read_bytes() for s in (".html", ".pdf")} == good
-    results = build(project, units=["917", "918", "919"])
-    assert states(results) == {"917": "skipped", "918": "built", "919": "built"}
+    assert {s: output_of(project, killed, s).read_bytes() for s in (".html", ".pdf")} == good[killed]
+    results = build(project, units=units)
+    assert states(results) == {u: "skipped" if u == finished else "built" for u in units}
     assert not list(out(project).rglob("*.tmp"))
 
 

@@ -42,11 +42,27 @@ def test_a_difference_in_kit_or_browser_is_named_in_vietnamese():
 
 def test_a_request_from_another_protocol_is_refused(tmp_path):
     build_server = server.BuildServer.__new__(server.BuildServer)
-    build_server.compatibility = {"kit": "1"}
+    build_server.compatibility = {"kit": "1", "versions": server.installed_versions()}
     request = server.BuildRequest(None, (), (), BuildOptions(), {"kit": "1"}, protocol=server.PROTOCOL + 1)
-    assert "giao thức" in build_server._refusal(request)
-    assert "giao thức" in build_server._refusal({"period": "2022-FY"})
-    assert build_server._refusal(dataclasses.replace(request, protocol=server.PROTOCOL)) == ""
+
+    def refusal(request: object) -> str:
+        return build_server._refusal(request, build_server._client(request))
+
+    assert "giao thức" in refusal(request)
+    assert "giao thức" in refusal({"period": "2022-FY"})
+    assert refusal(dataclasses.replace(request, protocol=server.PROTOCOL)) == ""
+
+
+def test_packages_upgraded_under_a_running_server_make_it_refuse_and_stop(monkeypatch):
+    build_server = server.BuildServer.__new__(server.BuildServer)
+    build_server.compatibility = {"kit": "1", "versions": server.installed_versions()}
+    request = server.BuildRequest(None, (), (), BuildOptions(), {"kit": "1"})
+    client = build_server._client(request)
+    assert not build_server._kit_changed(client)
+    monkeypatch.setattr(server, "installed_versions", lambda: "after pip install -U")
+    client = build_server._client(request)
+    assert build_server._refusal(request, client) == "máy chủ dựng khác phiên bản các gói"
+    assert build_server._kit_changed(client)
 
 
 def test_with_no_server_running_the_build_runs_here(tmp_path):
@@ -73,7 +89,7 @@ def test_an_error_of_the_build_reaches_the_command_as_itself():
     server._send_error(server_end, DataError("Không có kỳ báo cáo 2030-FY"))
     started = []
     with pytest.raises(DataError, match="2030-FY"):
-        server._follow(client_end, started.append, None)
+        server._follow(client_end, None, started.append, None)
     assert started == ["job"]
 
 
@@ -194,6 +210,15 @@ def test_a_server_whose_kit_changed_refuses_and_stops(served, capsys):
     # With no server left, the command builds here.
     assert main(["--root", str(project), "build", "--period", PERIOD, "--unit", "917"]) == 0
     assert "máy chủ dựng" not in capsys.readouterr().out
+
+
+def test_an_unknown_period_reaches_the_command_as_without_a_server_and_the_server_carries_on(served):
+    project, process = served
+    with pytest.raises(SystemExit, match="2030-FY"):
+        main(["--root", str(project), "build", "--period", "2030-FY"])
+    assert process.poll() is None
+    assert main(["--root", str(project), "build", "--period", PERIOD, "--unit", "917"]) == 0
+    assert f"{PERIOD}: 1/1 báo cáo lập lại" in log_of(project)
 
 
 SLOW = "import time\ntime.sleep(4)"

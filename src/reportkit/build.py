@@ -10,8 +10,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,15 +25,24 @@ from .fingerprint import (
     package_versions,
 )
 from .intake import DataError, load_org_tree, load_period_figures, load_periods, load_targets, read_yaml
-from .isolate import DEFAULT_ENGINE, ENGINES, ReportRun, ReportTask
+from .isolate import ReportRun, ReportTask
 from .manifest import BUILT, FAILED, Entry, Manifest, now_utc, period_lock, remove_stale_temp_files
 from .model import OrgTree, Period
-from .store import STORE_ENV
+from .spec import (  # noqa: F401  (the build's vocabulary, also imported from here)
+    DEFAULT_TIMEOUT_S,
+    ENGINES,
+    STORE_ENV,
+    BuildOptions,
+    Job,
+    JobResult,
+    JobState,
+    Layout,
+    PlanSummary,
+)
 
 if TYPE_CHECKING:
     from .printing import PrintService
 
-DEFAULT_TIMEOUT_S = 600.0  # a report may run this long before it is failed
 DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
 DEFAULT_FIGURES = "sample/figures.csv"  # the notebooks' own default for `figures_file`
 # A warm page prints a report in ~0.6 s against ~1.4 s for the report's own work, so one
@@ -42,73 +50,6 @@ DEFAULT_FIGURES = "sample/figures.csv"  # the notebooks' own default for `figure
 REPORTS_PER_PRINTER = 2
 MAX_PRINTERS = 4
 MANIFEST_SAVE_EVERY_S = 1.0  # progress survives a kill; a big build does not rewrite it per report
-
-
-class JobState(StrEnum):
-    BUILT = "built"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Job:
-    """One report to build: a unit, its notebook and the parameters papermill injects."""
-
-    unit_code: str
-    title: str
-    notebook: Path
-    stem: str
-    parameters: dict[str, Any] = field(hash=False)
-
-
-@dataclass(frozen=True)
-class JobResult:
-    job: Job
-    state: JobState
-    seconds: float
-    error: str = ""
-    html: Path | None = None
-    pdf: Path | None = None
-    changed: tuple[str, ...] = ()  # the inputs that made it rebuild
-
-    @property
-    def ok(self) -> bool:
-        return self.state is not JobState.FAILED
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where a project's inputs are and where a period's outputs go."""
-
-    root: Path
-    output_root: Path | None = None  # default: <root>/outputs
-
-    @property
-    def data(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def params(self) -> Path:
-        return self.root / "params"
-
-    @property
-    def notebooks(self) -> Path:
-        return self.root / "notebooks"
-
-    def outputs(self, period: str) -> Path:
-        return (self.output_root or self.root / "outputs") / period
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """How to build: where (local cores or a Dask scheduler), with which engine, how long."""
-
-    workers: int = 0  # 0: one per core
-    browser: str | None = None
-    engine: str = DEFAULT_ENGINE
-    timeout: float = DEFAULT_TIMEOUT_S
-    force: bool = False
-    scheduler: Any = None  # a Dask scheduler address (or Client); None builds here
 
 
 @dataclass(frozen=True)
@@ -252,12 +193,14 @@ def build_period(
     options: BuildOptions | None = None,
     on_start: Callable[[Job], None] | None = None,
     printer: PrintService | None = None,
+    on_plan: Callable[[PlanSummary], None] | None = None,
 ) -> tuple[str, list[JobResult]]:
     """Build the reports of a period whose inputs changed; a failing report stops no other.
 
-    `workers` and `browser` override `options`; `on_start` and `on_done` are called on
-    this thread as each report starts and ends (skipped ones end at once). `printer` is a
-    running print service to use (the build server's); without it the build starts its own.
+    `workers` and `browser` override `options`; `on_plan` is called once the reports are
+    known, and `on_start` and `on_done` on this thread as each report starts and ends
+    (skipped ones end at once). `printer` is a running print service to use (the build
+    server's); without it the build starts its own.
     """
     options = options or BuildOptions()
     options = BuildOptions(
@@ -272,6 +215,8 @@ def build_period(
         raise SystemExit(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
     plan = plan_build(layout, period, units, levels)
     out_dir = layout.outputs(plan.period.id)
+    if on_plan:
+        on_plan(PlanSummary(plan.period.id, len(plan.jobs), out_dir))
     with period_lock(out_dir):
         remove_stale_temp_files(out_dir)
         manifest = Manifest.load(out_dir, plan.period.id)
@@ -290,10 +235,21 @@ def build_period(
                 changed[job.stem] = () if current else manifest.changed_inputs(job.stem, inputs[job.stem])
         if todo:
             run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer)
-            results.update(run.run(todo))
+            results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / "index.html").is_file():
             write_index(out_dir, plan, manifest)
     return plan.period.id, [results[job.stem] for job in plan.jobs]
+
+
+def longest_first(jobs: Sequence[Job], manifest: Manifest) -> list[Job]:
+    """The jobs by their last build's time, longest first (never built: first of all), so the
+    build does not end waiting on one long report while the other cores sit idle."""
+
+    def last_seconds(job: Job) -> float:
+        entry = manifest.entries.get(job.stem)
+        return entry.seconds if entry else float("inf")
+
+    return sorted(jobs, key=last_seconds, reverse=True)  # stable: ties keep the tree's order
 
 
 def _skipped(job: Job, entry: Entry, out_dir: Path) -> JobResult:

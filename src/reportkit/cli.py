@@ -10,16 +10,27 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
+# Only the light modules here: `reportkit build` hands its build to a running server before
+# it imports anything else. Every command imports what it needs itself.
+from .spec import (
+    DEFAULT_ENGINE,
+    DEFAULT_TIMEOUT_S,
+    ENGINES,
+    STORE_ENV,
+    BuildOptions,
+    Job,
+    JobResult,
+    JobState,
+    Layout,
+    PlanSummary,
+)
 
-from .build import DEFAULT_TIMEOUT_S, BuildOptions, Job, JobResult, JobState, Layout, build_period
-from .formats import format_plain
-from .intake import DataError, load_plan
-from .isolate import DEFAULT_ENGINE, ENGINES
-from .store import STORE_ENV, StoreError, locate_store
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from rich.console import Console
 
 SUMMARY_ROWS = 40  # past this many built or failed reports the table says "and N more"
 
@@ -114,7 +125,9 @@ def describe_changes(result: JobResult) -> str:
 class BuildProgress:
     """The whole build's bar, a row per running report with its time, a line per finished one."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, note: str = "") -> None:
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         columns = (
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -124,10 +137,11 @@ class BuildProgress:
         )
         # Four refreshes a second are smooth enough and leave the cores to the reports.
         self.progress = Progress(*columns, console=console, transient=False, refresh_per_second=4)
-        self.overall: TaskID | None = None
-        self.rows: dict[str, TaskID] = {}
+        self.note = note  # said once the build is planned
+        self.overall: int | None = None
+        self.rows: dict[str, int] = {}
         self.finished = self.skipped = 0
-        self.total: int | None = None
+        self.summary: PlanSummary | None = None
 
     def __enter__(self) -> BuildProgress:
         self.progress.start()
@@ -136,6 +150,14 @@ class BuildProgress:
 
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
+
+    def plan(self, summary: PlanSummary) -> None:
+        self.summary = summary
+        console = self.progress.console
+        console.print(f"Kỳ [bold]{summary.period}[/]: {summary.reports} báo cáo → {summary.out_dir}")
+        if self.note:
+            console.print(self.note)
+        self._update()
 
     def start(self, job: Job) -> None:
         self.rows[job.stem] = self.progress.add_task(f"  [cyan]{job.stem}[/]", total=None, count="đang chạy")
@@ -154,14 +176,10 @@ class BuildProgress:
             )
         self._update()
 
-    def plan(self, total: int) -> None:
-        self.total = total
-        self._update()
-
     def _update(self) -> None:
         if self.overall is None:
             return
-        total = self.total
+        total = self.summary.reports if self.summary else None
         label = f"Đang lập báo cáo (bỏ qua {self.skipped} không đổi)" if self.skipped else "Đang lập báo cáo"
         self.progress.update(
             self.overall,
@@ -172,13 +190,11 @@ class BuildProgress:
         )
 
 
-def run_build(args: argparse.Namespace, console: Console) -> int:
-    from .build import plan_build
+Built = tuple[PlanSummary, list[JobResult]]
 
+
+def run_build(args: argparse.Namespace, console: Console) -> int:
     layout = Layout(args.root.resolve())
-    plan = plan_build(layout, args.period, args.unit, args.level)
-    period = plan.period.id
-    console.print(f"Kỳ [bold]{period}[/]: {len(plan.jobs)} báo cáo → {layout.outputs(period)}")
     options = BuildOptions(
         workers=args.workers,
         browser=args.browser,
@@ -188,49 +204,69 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         scheduler=args.scheduler,
     )
     started = time.perf_counter()
-    with BuildProgress(console) as progress:
-        progress.plan(len(plan.jobs))
-        try:
-            outcome = (
-                None
-                if args.no_server or args.scheduler
-                else _build_on_server(layout, args, options, progress)
-            )
-            _, results = outcome or build_period(
-                layout,
-                period,
-                args.unit,
-                on_done=progress.done,
-                on_start=progress.start,
-                levels=args.level,
-                options=options,
-            )
-        except KeyboardInterrupt:
-            progress.progress.stop()
-            console.print("[red]Đã dừng.[/] Báo cáo đã xong được giữ; không tệp nào bị ghi dở.")
-            return 130
-    print_summary(console, results, time.perf_counter() - started, layout.outputs(period))
+    try:
+        on_server = not (args.no_server or args.scheduler)
+        summary, results = (on_server and _build_on_server(layout, args, options, console)) or _build_here(
+            layout, args, options, console
+        )
+    except KeyboardInterrupt:
+        console.print("[red]Đã dừng.[/] Báo cáo đã xong được giữ; không tệp nào bị ghi dở.")
+        return 130
+    print_summary(console, results, time.perf_counter() - started, summary.out_dir)
     return 0 if all(r.ok for r in results) else 1
 
 
-def _build_on_server(
-    layout: Layout, args: argparse.Namespace, options: BuildOptions, progress: BuildProgress
-) -> tuple[str, list[JobResult]] | None:
-    """The build done by the project's warm server, or None to build here."""
-    from .server import ServerLost, ServerRefused, build_on_server, request_for
+def _build_here(layout: Layout, args: argparse.Namespace, options: BuildOptions, console: Console) -> Built:
+    from .build import build_period
 
-    request = request_for(args.period, args.unit, args.level, options)
-    console = progress.progress.console
+    with BuildProgress(console) as progress:
+        _, results = build_period(
+            layout,
+            args.period,
+            args.unit,
+            on_done=progress.done,
+            on_start=progress.start,
+            levels=args.level,
+            options=options,
+            on_plan=progress.plan,
+        )
+    assert progress.summary is not None  # build_period plans before it builds
+    return progress.summary, results
+
+
+def _build_on_server(
+    layout: Layout, args: argparse.Namespace, options: BuildOptions, console: Console
+) -> Built | None:
+    """The build done by the project's warm server, or None to build here."""
+    from .server import cancel_build, request_for, send_build
+
+    # Sent first: the server starts on the reports while this command loads its display.
+    conn = send_build(layout, request_for(args.period, args.unit, args.level, options))
+    if conn is None:
+        return None
+    with conn:
+        try:
+            return _follow_server(conn, console)
+        except KeyboardInterrupt:
+            # Return only once the server has stopped the reports: none is left writing.
+            cancel_build(conn)
+            raise
+
+
+def _follow_server(conn: Connection, console: Console) -> Built | None:
+    from .server import ServerLost, ServerRefused, follow_build
+
+    note = "[dim]Lập qua máy chủ dựng đang chạy (`reportkit serve`).[/]"
     try:
-        outcome = build_on_server(layout, request, progress.start, progress.done)
+        with BuildProgress(console, note) as progress:
+            _, results = follow_build(conn, progress.plan, progress.start, progress.done)
     except ServerRefused as exc:
         console.print(f"[yellow]Không dùng máy chủ dựng ({exc}); lập báo cáo tại đây.[/]")
         return None
     except ServerLost as exc:
         raise SystemExit(f"LỖI: {exc}") from exc
-    if outcome is not None:
-        console.print("[dim]Lập qua máy chủ dựng đang chạy (`reportkit serve`).[/]")
-    return outcome
+    assert progress.summary is not None  # the server tells the plan before any result
+    return progress.summary, results
 
 
 def run_serve(args: argparse.Namespace, console: Console) -> int:
@@ -261,6 +297,8 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
 
 def print_summary(console: Console, results: Sequence[JobResult], seconds: float, out_dir: Path) -> None:
     """A row per report built or failed, then the counts and the time taken."""
+    from rich.table import Table
+
     shown = [r for r in results if r.state is not JobState.SKIPPED]
     table = Table(title="Kết quả")
     for column in ("Báo cáo", "Trạng thái", "Thời gian", "Ghi chú"):
@@ -294,6 +332,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from rich.console import Console
+
     args = _parser().parse_args(argv)
     console = Console()
     saved = os.environ.get(STORE_ENV)
@@ -331,9 +371,19 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     }
     try:
         return commands[args.command](args, console)
-    except (DataError, StoreError) as exc:
+    except Exception as exc:
+        if not _is_users_to_fix(exc):
+            raise
         console.print(f"[red]LỖI[/] {exc}")
         return 2
+
+
+def _is_users_to_fix(exc: Exception) -> bool:
+    """Bad data or a bad store: said in a line, not a traceback."""
+    from .intake import DataError
+    from .store import StoreError
+
+    return isinstance(exc, DataError | StoreError)
 
 
 def run_sample(args: argparse.Namespace, console: Console) -> int:
@@ -345,6 +395,7 @@ def run_sample(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_template(args: argparse.Namespace, console: Console) -> int:
+    from .intake import DataError, load_plan
     from .templates_xlsx import submitting_units, write_template
 
     root = args.root.resolve()
@@ -362,8 +413,12 @@ def run_template(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_intake(args: argparse.Namespace, console: Console) -> int:
+    from rich.table import Table
+
     from .feedback import write_reports
+    from .intake import load_plan
     from .receive import take_in_files
+    from .store import locate_store
 
     root = args.root.resolve()
     if args.period:
@@ -404,8 +459,10 @@ def run_trace(args: argparse.Namespace, console: Console) -> int:
     from contextlib import closing
 
     from .feedback import render_trace
+    from .formats import format_plain
+    from .intake import DataError, load_plan
     from .metrics import compute_outcome
-    from .store import locate_db, open_readonly, read_figures, trace
+    from .store import locate_db, locate_store, open_readonly, read_figures, trace
 
     root = args.root.resolve()
     plan = load_plan(root / "data", args.period)
@@ -438,6 +495,7 @@ def run_trace(args: argparse.Namespace, console: Console) -> int:
 
 def run_rebuild(args: argparse.Namespace, console: Console) -> int:
     from .receive import rebuild_store
+    from .store import locate_store
 
     root = args.root.resolve()
     store_dir = locate_store(root)

@@ -7,12 +7,13 @@ import hashlib
 import json
 import platform
 from collections.abc import Iterable, Mapping
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .model import FigureSet, OrgTree, Period, Target
+
+if TYPE_CHECKING:  # the command imports this module to ask a server to build: keep it light
+    from .model import FigureSet, OrgTree, Period, Target
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -85,6 +86,8 @@ def digest_files(root: Path, pattern: str) -> str:
 
 def package_versions() -> dict[str, str]:
     """Python's and the report packages' versions, read from metadata without importing them."""
+    from importlib import metadata
+
     versions = {"python": platform.python_version(), "reportkit": __version__}
     for name in REPORT_PACKAGES:
         try:
@@ -94,13 +97,17 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def fingerprint_kit() -> dict[str, str]:
-    """The kit itself: its version and code, its templates, the packages it renders with."""
+def fingerprint_code() -> dict[str, str]:
+    """The kit's own files: its version and code, its templates."""
     return {
         "kit": digest_json([__version__, digest_files(PACKAGE_DIR, "*.py")]),
         "templates": digest_files(PACKAGE_DIR / "templates", "**/*"),
-        "versions": digest_json(package_versions()),
     }
+
+
+def fingerprint_kit() -> dict[str, str]:
+    """The kit itself: its code and templates, and the packages it renders with."""
+    return fingerprint_code() | {"versions": digest_json(package_versions())}
 
 
 def _period_spec(period: Period | None) -> dict[str, Any] | None:

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-ENGINES = {"inprocess": "reportkit", "kernel": None}  # --engine -> papermill engine name
-DEFAULT_ENGINE = "inprocess"
+from .spec import DEFAULT_ENGINE, ENGINES
+
 KILL_GRACE_S = 10.0  # past its timeout a report may take this long to save its error
 # "__main__" first: children then find the main module already loaded and skip re-running it.
 PRELOAD = ["__main__", "reportkit.zygote", "reportkit.cli"]

@@ -4,6 +4,7 @@ running, and `reportkit build` hands its builds to it, so an afternoon of rebuil
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
 import socket
@@ -18,20 +19,10 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from .build import (
-    BuildOptions,
-    Job,
-    JobResult,
-    JobState,
-    Layout,
-    build_period,
-    default_workers,
-    printers_for,
-)
-from .fingerprint import digest_bytes, fingerprint_kit
-from .store import STORE_ENV
+from .fingerprint import fingerprint_code
+from .spec import STORE_ENV, BuildOptions, Job, JobResult, JobState, Layout, PlanSummary
 
-PROTOCOL = 1
+PROTOCOL = 2
 DEFAULT_IDLE_S = 3600.0  # a server nobody used for an hour goes away on its own
 CANCEL_WAIT_S = 30.0  # how long a cancelled client waits for the server to stop the reports
 # Settings read from the environment by a build; a request carries the client's values.
@@ -63,22 +54,31 @@ class BuildRequest:
 def socket_path(root: Path) -> Path:
     """Where the server of project `root` listens: a folder only this user can enter."""
     base = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
-    name = digest_bytes(str(root.resolve()).encode("utf-8"))[:16]
+    name = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
     return base / f"reportkit-{os.getuid()}" / f"{name}.sock"
 
 
 def compatibility(browser: str | None) -> dict[str, str]:
-    """What client and server must share: the kit's code and templates, Python, the browser."""
+    """What client and server must share: the kit's code and templates, Python, the browser.
+
+    The packages' versions are not in it: reading them is slow for a command that is in a
+    hurry, and client and server share them when they share Python, so the server checks
+    its own versions as each request arrives (`installed_versions`).
+    """
     from .export import find_browser
 
-    kit = fingerprint_kit()
     return {
-        "kit": kit["kit"],
-        "templates": kit["templates"],
-        "versions": kit["versions"],
+        **fingerprint_code(),
         "python": os.path.realpath(sys.executable),
         "browser": os.path.realpath(find_browser(browser)),
     }
+
+
+def installed_versions() -> str:
+    """A digest of the report packages' versions installed now."""
+    from .fingerprint import digest_json, package_versions
+
+    return digest_json(package_versions())
 
 
 def describe_difference(server: dict[str, str], client: dict[str, str]) -> str:
@@ -97,26 +97,52 @@ def describe_difference(server: dict[str, str], client: dict[str, str]) -> str:
 # --- the client: `reportkit build` ------------------------------------------------------------
 
 
+def send_build(layout: Layout, request: BuildRequest) -> Connection | None:
+    """Hand the build to the project's running server: the connection to follow it on, or
+    None if no server runs."""
+    conn = _connect(socket_path(layout.root))
+    if conn is not None:
+        conn.send(request)
+    return conn
+
+
+def follow_build(
+    conn: Connection,
+    on_plan: Callable[[PlanSummary], None] | None = None,
+    on_start: Callable[[Job], None] | None = None,
+    on_done: Callable[[JobResult], None] | None = None,
+) -> tuple[str, list[JobResult]]:
+    """Wait for the build sent on `conn`, passing on its events; its period and results.
+
+    Raises ServerRefused if the server cannot take the build, ServerLost if it stops midway.
+    """
+    return _follow(conn, on_plan, on_start, on_done)
+
+
+def cancel_build(conn: Connection) -> None:
+    """Ask the server to stop the build sent on `conn`; return once it has stopped the reports."""
+    _cancel(conn)
+
+
 def build_on_server(
     layout: Layout,
     request: BuildRequest,
     on_start: Callable[[Job], None] | None = None,
     on_done: Callable[[JobResult], None] | None = None,
+    on_plan: Callable[[PlanSummary], None] | None = None,
 ) -> tuple[str, list[JobResult]] | None:
-    """Have the project's running server build; None if no server runs.
+    """Have the project's running server build; None if no server runs (see follow_build).
 
-    Raises ServerRefused if one runs but cannot take the build, ServerLost if it stops
-    midway, and KeyboardInterrupt (after the server stopped the reports) on Ctrl-C.
+    On Ctrl-C the server stops the build first, then KeyboardInterrupt is raised.
     """
-    conn = _connect(socket_path(layout.root))
+    conn = send_build(layout, request)
     if conn is None:
         return None
     with conn:
-        conn.send(request)
         try:
-            return _follow(conn, on_start, on_done)
+            return follow_build(conn, on_plan, on_start, on_done)
         except KeyboardInterrupt:
-            _cancel(conn)
+            cancel_build(conn)
             raise
 
 
@@ -134,6 +160,7 @@ def _connect(path: Path) -> Connection | None:
 
 def _follow(
     conn: Connection,
+    on_plan: Callable[[PlanSummary], None] | None,
     on_start: Callable[[Job], None] | None,
     on_done: Callable[[JobResult], None] | None,
 ) -> tuple[str, list[JobResult]]:
@@ -142,7 +169,9 @@ def _follow(
             kind, *detail = conn.recv()
         except (EOFError, OSError) as exc:
             raise ServerLost("máy chủ dựng dừng giữa chừng") from exc
-        if kind == "start" and on_start:
+        if kind == "plan" and on_plan:
+            on_plan(detail[0])
+        elif kind == "start" and on_start:
             on_start(detail[0])
         elif kind == "done" and on_done:
             on_done(detail[0])
@@ -151,7 +180,7 @@ def _follow(
         elif kind == "refused":
             raise ServerRefused(detail[0])
         elif kind == "error":
-            raise detail[0]  # the build's own error (a data or store error), as without a server
+            raise detail[0]  # the build's own error (bad data, an unknown period), as without a server
 
 
 def _cancel(conn: Connection) -> None:
@@ -176,13 +205,14 @@ class BuildServer:
     ) -> None:
         self.layout, self.browser, self.idle_s, self.log = Layout(root.resolve()), browser, idle_s, log
         self.path = socket_path(self.layout.root)
-        self.compatibility = compatibility(browser)
+        self.compatibility = {**compatibility(browser), "versions": installed_versions()}
         self.stale = False
         self._cancelled = threading.Event()
         self._building = threading.Lock()
 
     def serve(self, ready: Callable[[Path], None] | None = None) -> None:
         """Warm up, then build for clients until idle for `idle_s`, Ctrl-C or SIGTERM."""
+        from .build import default_workers, printers_for
         from .isolate import PROCESSES, ProcessGroup, start_fork_server
         from .printing import PrintService
 
@@ -259,14 +289,15 @@ class BuildServer:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        refusal = self._refusal(request)
+        client = self._client(request)
+        refusal = self._refusal(request, client)
         if refusal:
             self.log(f"Từ chối một yêu cầu: {refusal}")
             with contextlib.suppress(OSError):
                 conn.send(("refused", refusal))
             # A kit changed since the server started can only build with old code: stop,
             # so that the next `reportkit serve` starts with the new one.
-            self.stale = isinstance(request, BuildRequest) and self._kit_changed(request.compatibility)
+            self.stale = self._kit_changed(client)
             return
         self._cancelled.clear()
         try:
@@ -278,15 +309,24 @@ class BuildServer:
             with contextlib.suppress(OSError):
                 conn.send(("interrupted",))
 
-    def _kit_changed(self, client: dict[str, str]) -> bool:
-        return any(self.compatibility.get(key) != client.get(key) for key in KIT_KEYS)
+    @staticmethod
+    def _client(request: object) -> dict[str, str]:
+        """What the client runs with: as it says, and the packages installed now."""
+        if not isinstance(request, BuildRequest):
+            return {}
+        return {**request.compatibility, "versions": installed_versions()}
 
-    def _refusal(self, request: object) -> str:
+    def _kit_changed(self, client: dict[str, str]) -> bool:
+        return bool(client) and any(self.compatibility.get(key) != client.get(key) for key in KIT_KEYS)
+
+    def _refusal(self, request: object, client: dict[str, str]) -> str:
         if not isinstance(request, BuildRequest) or request.protocol != PROTOCOL:
             return "yêu cầu không đúng giao thức (khác phiên bản reportkit)"
-        return describe_difference(self.compatibility, request.compatibility)
+        return describe_difference(self.compatibility, client)
 
     def _build(self, conn: Connection, request: BuildRequest, printer: Any) -> None:
+        from .build import build_period
+
         started = time.perf_counter()
         with self._building:  # held before watching, so a cancel is never missed
             stop_watching = _watch(conn, self._interrupt_build)
@@ -298,11 +338,14 @@ class BuildServer:
                         request.units,
                         levels=request.levels,
                         options=request.options,
+                        on_plan=lambda summary: conn.send(("plan", summary)),
                         on_start=lambda job: conn.send(("start", job)),
                         on_done=lambda result: conn.send(("done", result)),
                         printer=printer,
                     )
-            except Exception as exc:  # a data error reaches the client as the same exception
+            except (Exception, SystemExit) as exc:
+                # A data error, or an unknown period or unit (SystemExit), reaches the
+                # client as the same exception; the server carries on.
                 _send_error(conn, exc)
                 return
             finally:

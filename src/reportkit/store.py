@@ -13,9 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from .model import FigureSet
+from .spec import STORE_ENV
 from .validate import CheckedFigure, Problem
 
-STORE_ENV = "REPORTKIT_STORE"  # a store folder other than <project>/store (tests, a second office)
 DB_NAME = "reportkit.sqlite"
 DB_SUFFIX = ".sqlite"
 ARCHIVE = "archive"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import sys
+from decimal import Decimal
 
 from .speedups import skip_unused_imports
 
@@ -17,15 +19,57 @@ import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 from papermill.engines import papermill_engines  # noqa: E402
 
-from . import charts, document, engine, export, intake, metrics, tables  # noqa: F401, E402
+from . import charts, document, engine, export, intake, metrics, narrative, tables  # noqa: F401, E402
+from . import formats as fmt  # noqa: E402
+from .model import Indicator, Kind, Outcome, Result, Status  # noqa: E402
+
+# Made-up words and numbers, never a unit's: the warm-up must leave no report's data in
+# the process every report is forked from.
+WARM_UP_TEXT = "Chỉ tiêu mẫu: Hội viên được hỗ trợ vốn, Quỹ Hỗ trợ nông dân"
+
+
+def _warm_up_results() -> list[Result]:
+    """Three made-up judged indicators, one per status, to draw the charts' every element."""
+    results = []
+    for number, status in enumerate((Status.EXCEEDED, Status.MET, Status.MISSED), start=1):
+        words = WARM_UP_TEXT[:20], WARM_UP_TEXT, ""
+        indicator = Indicator(f"mau{number}", "mau", Kind.TOTAL, "hội viên", *words)
+        value = Decimal(40 * number)
+        results.append(
+            Result(indicator, "0", "mau", "mau", Outcome(value), value, value, value, status, change=-value)
+        )
+    return results
+
+
+def _warm_up_charts() -> None:
+    results = _warm_up_results()
+    labels = {status.value: WARM_UP_TEXT for status in Status}
+    charts.plot_achievement(results, labels, WARM_UP_TEXT, Decimal(50))
+    charts.plot_change(results, WARM_UP_TEXT)
+    charts.plot_heatmap([[Decimal("12.5"), None], [Decimal(120), Decimal(80)]], ["Ạ", "Ễ"], ["Ộ", "Ữ"])
+    charts.plot_ranking(["Ơ", "Ư"], [1, 2], [3, 3], WARM_UP_TEXT)
+
+
+def _warm_up_text() -> None:
+    # Jinja compiles a template on its first use, and Babel loads its locale data: in the
+    # fork server, once, instead of in every report's process.
+    for template in document.FRAGMENTS.glob("*.j2"):
+        document._templates().get_template(template.name)
+    fmt.format_number(Decimal("218947"))
+    fmt.format_percent(Decimal("3.45"))
+    fmt.format_money_with_unit(Decimal("5000"))
+    fmt.format_signed_percent(Decimal("-1.5"))
+    fmt.format_date_line("Cần Thơ", dt.date(2022, 6, 15))
+    narrative.render_text("{{ x }}", x=WARM_UP_TEXT)
+    document.render_markdown("*x*")
 
 
 def warm_up() -> None:
     """Pay the first-use costs (templates, fonts, exporter, shell) once, before any fork."""
     export.render_html(nbformat.v4.new_notebook())
     tables.render_table(pd.DataFrame({"a": [1]}))
-    charts.plot_ranking(["A"], [1], [1], "x")
-    document.render_markdown("*x*")
+    _warm_up_charts()
+    _warm_up_text()
     main = sys.modules["__main__"]
     engine.make_shell()
     # The shell makes its namespace __main__; each fork must start from the real one, which

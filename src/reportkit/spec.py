@@ -1,0 +1,93 @@
+"""Build spec: the settings, jobs and results passed between the command, the build and its server.
+
+Light to import on purpose: `reportkit build` hands its build to a running server before it
+loads anything heavy, so the server starts on the reports sooner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TIMEOUT_S = 600.0  # a report may run this long before it is failed
+ENGINES = {"inprocess": "reportkit", "kernel": None}  # --engine -> papermill engine name
+DEFAULT_ENGINE = "inprocess"
+STORE_ENV = "REPORTKIT_STORE"  # a store folder other than <project>/store (tests, a second office)
+
+
+class JobState(StrEnum):
+    BUILT = "built"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to build: a unit, its notebook and the parameters papermill injects."""
+
+    unit_code: str
+    title: str
+    notebook: Path
+    stem: str
+    parameters: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job: Job
+    state: JobState
+    seconds: float
+    error: str = ""
+    html: Path | None = None
+    pdf: Path | None = None
+    changed: tuple[str, ...] = ()  # the inputs that made it rebuild
+
+    @property
+    def ok(self) -> bool:
+        return self.state is not JobState.FAILED
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a project's inputs are and where a period's outputs go."""
+
+    root: Path
+    output_root: Path | None = None  # default: <root>/outputs
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def params(self) -> Path:
+        return self.root / "params"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def outputs(self, period: str) -> Path:
+        return (self.output_root or self.root / "outputs") / period
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: where (local cores or a Dask scheduler), with which engine, how long."""
+
+    workers: int = 0  # 0: one per core
+    browser: str | None = None
+    engine: str = DEFAULT_ENGINE
+    timeout: float = DEFAULT_TIMEOUT_S
+    force: bool = False
+    scheduler: Any = None  # a Dask scheduler address (or Client); None builds here
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the build of a request covers, told to the command before the reports start."""
+
+    period: str
+    reports: int
+    out_dir: Path
