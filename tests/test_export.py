@@ -435,6 +435,23 @@ def test_a_reused_page_prints_a_report_as_a_fresh_browser_does(printer, tmp_path
 
 
 @pytest.mark.e2e
+def test_the_printers_tiny_window_does_not_change_the_pdf(printer, tmp_path, monkeypatch):
+    # The PDF is laid out for A4, not for the window: a report of several pages, with a
+    # chart and a table, prints the same text on the same pages in a window of usual size.
+    from reportkit import charts
+
+    chart = charts.plot_ranking(["Quận Ô Môn", "Huyện Cờ Đỏ"], [7, 9], [12, 12], "Số chỉ tiêu đạt")
+    rows = "".join(f"<tr><td>Chỉ tiêu {n}</td><td>{n * 1234:,}</td></tr>" for n in range(40))
+    text = "".join(f"<p>Đoạn {n}: Hội Nông dân thành phố Cần Thơ tổng kết năm 2022.</p>" for n in range(60))
+    page = f'<!DOCTYPE html><html lang="vi"><body>{text}{chart}<table>{rows}</table></body></html>'
+    tiny = pypdf.PdfReader(printer.print_pdf(page, tmp_path / "tiny.pdf")).pages
+    monkeypatch.setattr(export, "WINDOW", {"width": 1280, "height": 720})  # Playwright's default
+    usual = pypdf.PdfReader(_with_own_printer(lambda own: own.print_pdf(page, tmp_path / "usual.pdf"))).pages
+    assert len(tiny) > 2
+    assert [p.extract_text() for p in tiny] == [p.extract_text() for p in usual]
+
+
+@pytest.mark.e2e
 def test_a_reports_policy_does_not_outlive_it_in_the_reused_page(printer, tmp_path):
     # A report page forbids every fetch (its CSP); the next page must meet the printer's own
     # guard, not that policy left behind.
