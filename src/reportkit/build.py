@@ -28,8 +28,7 @@ from .intake import DataError, load_org_tree, load_period_figures, load_periods,
 from .isolate import ReportRun, ReportTask
 from .manifest import BUILT, FAILED, Entry, Manifest, now_utc, period_lock, remove_stale_temp_files
 from .model import OrgTree, Period
-from .spec import (  # noqa: F401  (the build's vocabulary, also imported from here)
-    DEFAULT_TIMEOUT_S,
+from .spec import (
     ENGINES,
     STORE_ENV,
     BuildOptions,
@@ -162,9 +161,12 @@ def _data_digests(layout: Layout, plan: Plan, source: str) -> DataDigests | str:
     return DataDigests(figures, previous, targets)
 
 
-def fingerprint_jobs(layout: Layout, plan: Plan) -> dict[str, dict[str, str]]:
+def fingerprint_jobs(
+    layout: Layout, plan: Plan, versions: Mapping[str, str] | None = None
+) -> dict[str, dict[str, str]]:
     """Every job's inputs by name: notebook, params, narrative, data and the shared files."""
-    shared = fingerprint_kit() | fingerprint_shared(layout.data, plan.org_files, plan.period, plan.previous)
+    data_files = fingerprint_shared(layout.data, plan.org_files, plan.period, plan.previous)
+    shared = fingerprint_kit(versions) | data_files
     sources: dict[str, DataDigests | str] = {}
     inputs = {}
     for job in plan.jobs:
@@ -220,7 +222,8 @@ def build_period(
     with period_lock(out_dir):
         remove_stale_temp_files(out_dir)
         manifest = Manifest.load(out_dir, plan.period.id)
-        inputs = fingerprint_jobs(layout, plan)
+        versions = package_versions()  # read once: the fingerprints and the manifest both need them
+        inputs = fingerprint_jobs(layout, plan, versions)
         results: dict[str, JobResult] = {}
         todo: list[Job] = []
         changed: dict[str, tuple[str, ...]] = {}
@@ -234,7 +237,7 @@ def build_period(
                 todo.append(job)
                 changed[job.stem] = () if current else manifest.changed_inputs(job.stem, inputs[job.stem])
         if todo:
-            run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer)
+            run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
             results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / "index.html").is_file():
             write_index(out_dir, plan, manifest)
@@ -270,13 +273,14 @@ class BuildRun:
         on_start: Callable[[Job], None] | None,
         on_done: Listener | None,
         printer: PrintService | None = None,
+        versions: Mapping[str, str] | None = None,
     ) -> None:
         self.out_dir, self.manifest, self.inputs, self.options = out_dir, manifest, inputs, options
         self.printer = printer
         self.changed, self.on_start, self.on_done = changed, on_start, on_done
         self.results: dict[str, JobResult] = {}
         self.started: dict[str, float] = {}
-        self.versions = package_versions()
+        self.versions = dict(versions or package_versions())
         self.last_save, self.unsaved = 0.0, False
 
     def run(self, jobs: Sequence[Job]) -> dict[str, JobResult]:

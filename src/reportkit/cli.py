@@ -206,9 +206,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     started = time.perf_counter()
     try:
         on_server = not (args.no_server or args.scheduler)
-        summary, results = (on_server and _build_on_server(layout, args, options, console)) or _build_here(
-            layout, args, options, console
-        )
+        outcome = _build_on_server(layout, args, options, console) if on_server else None
+        summary, results = outcome or _build_here(layout, args, options, console)
     except KeyboardInterrupt:
         console.print("[red]Đã dừng.[/] Báo cáo đã xong được giữ; không tệp nào bị ghi dở.")
         return 130

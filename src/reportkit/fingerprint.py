@@ -105,9 +105,10 @@ def fingerprint_code() -> dict[str, str]:
     }
 
 
-def fingerprint_kit() -> dict[str, str]:
-    """The kit itself: its code and templates, and the packages it renders with."""
-    return fingerprint_code() | {"versions": digest_json(package_versions())}
+def fingerprint_kit(versions: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The kit itself: its code and templates, and the packages it renders with (`versions`,
+    read here unless the caller has them already)."""
+    return fingerprint_code() | {"versions": digest_json(dict(versions or package_versions()))}
 
 
 def _period_spec(period: Period | None) -> dict[str, Any] | None:

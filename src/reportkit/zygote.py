@@ -32,11 +32,29 @@ def _warm_up_results() -> list[Result]:
     """Three made-up judged indicators, one per status, to draw the charts' every element."""
     results = []
     for number, status in enumerate((Status.EXCEEDED, Status.MET, Status.MISSED), start=1):
-        words = WARM_UP_TEXT[:20], WARM_UP_TEXT, ""
-        indicator = Indicator(f"mau{number}", "mau", Kind.TOTAL, "hội viên", *words)
+        indicator = Indicator(
+            id=f"mau{number}",
+            field="mau",
+            kind=Kind.TOTAL,
+            unit="hội viên",
+            short=WARM_UP_TEXT[:20],
+            name=WARM_UP_TEXT,
+            lead="",
+        )
         value = Decimal(40 * number)
         results.append(
-            Result(indicator, "0", "mau", "mau", Outcome(value), value, value, value, status, change=-value)
+            Result(
+                indicator,
+                unit_code="0",
+                period="mau",
+                level="mau",
+                outcome=Outcome(value),
+                target=value,
+                expected=value,
+                percent=value,
+                status=status,
+                change=-value,
+            )
         )
     return results
 
