@@ -88,7 +88,7 @@ def test_district_targets_add_up_exactly_to_the_plan(catalogue, tree):
     for ind in catalogue.indicators:
         if ind.kind is Kind.TOTAL:
             parts = [targets[(d.code, ind.id)].value for d in tree.members("92", "district")]
-            assert sum(parts) == ind.city_target == targets[("92", ind.id)].value
+            assert sum(parts) == ind.city_target and ("92", ind.id) not in targets  # in the catalogue only
             assert {targets[(d.code, ind.id)].basis for d in tree.members("92", "district")} == {"sample"}
 
 
@@ -174,3 +174,25 @@ def test_sample_submissions_hold_the_sample_figures_once_each():
     from_figures = [(r["period"], r["unit_code"], r["measure"], r["value"]) for r in _sample_rows()]
     assert sorted(from_submissions) == sorted(from_figures)
     assert len(set(from_submissions)) == len(from_submissions)
+
+
+def test_a_target_in_both_the_catalogue_and_the_targets_file_is_refused(tmp_path, catalogue, tree):
+    from reportkit.intake import load_plan_targets
+
+    path = tmp_path / "targets.csv"
+    path.write_text("unit_code,indicator_id,target,basis\n92,new_members,5620,plan\n", encoding="utf-8")
+    catalogue_path = DATA / "catalogue" / "indicators-2022.yaml"
+    with pytest.raises(DataError) as raised:
+        load_plan_targets(path, catalogue, catalogue_path, tree)
+    message = str(raised.value)
+    assert "new_members" in message and str(catalogue_path) in message and str(path) in message
+    assert "một nơi" in message
+
+
+def test_the_shipped_plan_gives_each_target_once_and_the_city_its_plan_figure(catalogue, tree):
+    from reportkit.intake import load_plan_targets
+
+    catalogue_path = DATA / "catalogue" / "indicators-2022.yaml"
+    targets = load_plan_targets(DATA / "targets" / "targets-2022.csv", catalogue, catalogue_path, tree)
+    assert targets[("92", "propaganda")].value == 218947 and targets[("92", "propaganda")].basis == "plan"
+    assert targets[("925", "propaganda")].value == 30409

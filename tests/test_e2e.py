@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT
 from pdftext import A4_PT, MM, embedded_fonts, upright_text
 from pypdf import PdfReader
@@ -61,8 +62,14 @@ def figures(period: str) -> dict[tuple[str, str], Decimal]:
 
 
 def targets() -> dict[tuple[str, str], Decimal]:
+    # District targets are in the targets file, the city's in the catalogue (one place each).
     with open(ROOT / "data" / "targets" / "targets-2022.csv", encoding="utf-8") as fh:
-        return {(r["unit_code"], r["indicator_id"]): Decimal(r["target"]) for r in csv.DictReader(fh)}
+        found = {(r["unit_code"], r["indicator_id"]): Decimal(r["target"]) for r in csv.DictReader(fh)}
+    catalogue = yaml.safe_load((ROOT / "data" / "catalogue" / "indicators-2022.yaml").read_text("utf-8"))
+    for ind in catalogue["indicators"]:
+        if "city_target" in ind:
+            found[("92", ind["id"])] = Decimal(str(ind["city_target"]))
+    return found
 
 
 def grassroots_of() -> dict[str, list[str]]:

@@ -33,7 +33,8 @@ def test_total_sentence_matches_the_reports_own_style(catalogue, tree):
     )  # fmt: skip
     assert (
         text
-        == "Phát triển mới 3.120/5.620 hội viên, đạt 55,5% chỉ tiêu năm; so với cùng kỳ năm 2021 tăng 12,3%."
+        == "Phát triển mới 3.120/5.620 hội viên, đạt 55,5% chỉ tiêu năm; so với cùng kỳ năm 2021 tăng 342 hội "
+        "viên (12,3%)."  # 3.120 - 2.778 = 342; 342/2.778 = 12,31%
     )
 
 

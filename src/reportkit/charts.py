@@ -15,6 +15,7 @@ from matplotlib.patches import Patch
 
 from . import formats as fmt
 from .model import Kind, Result, Status
+from .narrative import describe_year_on_year
 
 WIDTH_IN = 6.3  # the A4 text block (210 mm less 30 + 15 mm margins) is 6,5 in
 PERCENT_CAP = 150  # longer bars are cut here and labelled with their true value
@@ -60,9 +61,12 @@ def _legend(ax, labels: Mapping[str, str]) -> None:
 
 def plot_achievement(
     results: Sequence[Result], labels: Mapping[str, str], axis_label: str, progress: Decimal | None
-) -> str:
-    """Horizontal bars of % of target per indicator, with the 100% line (and the progress line)."""
+) -> str | None:
+    """Horizontal bars of % of target per indicator, with the 100% line (and the progress line);
+    None when no indicator has a figure yet."""
     rows = [r for r in results if r.percent is not None]
+    if not rows:
+        return None
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.28 * len(rows) + 0.9))
         names = [r.indicator.short for r in rows][::-1]
@@ -82,18 +86,20 @@ def plot_achievement(
 
 
 def plot_change(results: Sequence[Result], axis_label: str) -> str | None:
-    """Bars of the % change from the same period last year, for the total indicators."""
-    rows = [r for r in results if r.indicator.kind is Kind.TOTAL and r.change is not None]
-    if not rows:
+    """Bars of the % change from the same period last year, for the total indicators; None if none."""
+    # The same description as the sentence and the appendix: the bar's label is its `signed` form.
+    described = [(r, describe_year_on_year(r)) for r in results if r.indicator.kind is Kind.TOTAL]
+    labelled = [(r, c) for r, c in described if r.change is not None and c is not None]
+    if not labelled:
         return None
+    rows = [r for r, _ in labelled]
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.32 * len(rows) + 0.9))
-        for y, result in enumerate(rows[::-1]):
+        for y, (result, change) in enumerate(labelled[::-1]):
             value = float(result.change)
             ax.barh(y, value, height=0.6, color="#555555" if value >= 0 else "#ffffff",
                     hatch="" if value >= 0 else "\\\\\\\\", edgecolor="#222222", linewidth=0.6)  # fmt: skip
-            label = ("+" if value > 0 else "") + fmt.format_percent(result.change)
-            ax.text(value, y, f" {label} ", va="center",
+            ax.text(value, y, f" {change.signed} ", va="center",
                     ha="left" if value >= 0 else "right", fontsize=7.5)  # fmt: skip
         ax.set_yticks(range(len(rows)), [r.indicator.short for r in rows][::-1])
         ax.axvline(0, color="#000000", linewidth=0.8)
@@ -108,8 +114,11 @@ def plot_change(results: Sequence[Result], axis_label: str) -> str | None:
 
 def plot_heatmap(
     matrix: Sequence[Sequence[Decimal | None]], row_labels: Sequence[str], column_labels: Sequence[str]
-) -> str:
-    """Indicator x district grid of % achieved; every cell also carries its number."""
+) -> str | None:
+    """Indicator x district grid of % achieved; every cell also carries its number. None when no
+    cell has a figure yet (an empty grid is not a chart)."""
+    if not any(v is not None for row in matrix for v in row):
+        return None
     values = [[float(v) if v is not None else float("nan") for v in row] for row in matrix]
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.27 * len(row_labels) + 1.3))
@@ -131,8 +140,12 @@ def plot_heatmap(
         return _to_svg(fig)
 
 
-def plot_ranking(names: Sequence[str], reached: Sequence[int], judged: Sequence[int], axis_label: str) -> str:
-    """Targets reached per district, best first."""
+def plot_ranking(
+    names: Sequence[str], reached: Sequence[int], judged: Sequence[int], axis_label: str
+) -> str | None:
+    """Targets reached per district, best first; None when no target could be judged yet."""
+    if not any(judged):
+        return None
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.3 * len(names) + 0.8))
         ys = range(len(names))[::-1]

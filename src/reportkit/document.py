@@ -17,7 +17,7 @@ import nh3
 
 from . import charts, tables
 from . import formats as fmt
-from .metrics import ReportData
+from .metrics import ReportData, percent_of_due
 from .model import ReportInputs, Status
 from .narrative import describe_field_results, render_text
 
@@ -114,6 +114,14 @@ def _progress_notes(inputs: ReportInputs) -> list[str]:
     return [render_text(inputs.wording["sentences"]["progress_note"], progress=progress)]
 
 
+def _due_notes(inputs: ReportInputs) -> list[str]:
+    """A six-month review compares units on what is due by the period, not on the year: say so."""
+    if inputs.period.progress >= 1:
+        return []
+    progress = fmt.format_percent(_progress_percent(inputs), 0)
+    return [render_text(inputs.wording["sentences"]["due_note"], progress=progress)]
+
+
 def _caption(words: Mapping[str, Any], number: int, title: str) -> str:
     return render_text(words["charts"]["caption"], number=number, title=title)
 
@@ -136,7 +144,9 @@ def render_results(report: ReportData, first_chart: int = 1) -> str:
         overview_caption=_caption(words, first_chart, chart_words["achievement_title"]),
         fields=describe_field_results(report.results, inputs.catalogue, inputs.tree, words, year),
         change_chart=change,
-        change_caption=_caption(words, first_chart + 1, render_text(chart_words["change_title"], year=year))
+        change_caption=_caption(
+            words, first_chart + (1 if overview else 0), render_text(chart_words["change_title"], year=year)
+        )
         if change
         else "",
         notes=_progress_notes(inputs),
@@ -153,6 +163,9 @@ def render_districts(report: ReportData, first_chart: int = 3) -> str:
     return _render(
         "districts.html.j2",
         heading=sections["districts"],
+        judged=any(s.judged for s in report.ranking),
+        no_data=words["table"]["no_data"],
+        notes=_due_notes(inputs),
         side_heading=sections["side_by_side"],
         side_table=tables.render_table(side, side_classes, "side-by-side"),
         ranking_heading=sections["ranking"],
@@ -186,12 +199,16 @@ def describe_child_summaries(report: ReportData) -> list[str]:
     lines = []
     for code, results in report.children.items():
         standing = standings[code]
+        if not standing.judged:
+            no_data = words["table"]["district_no_data"]
+            lines.append(render_text(no_data, unit_title=inputs.tree.title(code)))
+            continue
         missed = [r for r in results if r.status is Status.MISSED]
-        lowest = sorted(missed, key=lambda r: r.percent if r.percent is not None else Decimal(-1))
-        named = [
-            r.indicator.short + (f" ({fmt.format_percent(r.percent)})" if r.percent is not None else "")
-            for r in lowest[:SUMMARY_LOWEST]
-        ]
+        # Lowest of what is due by the period: a six-month total at 45% of its year is not "lower"
+        # than a share at 90% of its threshold.
+        due = {id(r): percent_of_due(r) for r in missed}
+        lowest = sorted(missed, key=lambda r: due[id(r)] if due[id(r)] is not None else Decimal(-1))
+        named = [r.indicator.short + tables.describe_due_percent(r) for r in lowest[:SUMMARY_LOWEST]]
         lines.append(
             render_text(
                 words["table"]["district_summary"],

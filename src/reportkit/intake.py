@@ -202,6 +202,29 @@ def load_targets(path: Path) -> dict[tuple[str, str], Target]:
     return targets
 
 
+def load_plan_targets(
+    targets_path: Path, catalogue: Catalogue, catalogue_path: Path, tree: OrgTree
+) -> dict[tuple[str, str], Target]:
+    """Every target of the plan, each from the one file that gives it: the city's totals from the
+    catalogue (`city_target`), the other units' from the targets file.
+
+    A target in both files is refused, not settled by a silent choice: the two could disagree, and
+    an edit to one of them would then change nothing, or not what its author meant."""
+    targets = load_targets(targets_path)
+    cities = [u.code for u in tree.roots()]
+    for ind in catalogue.indicators:
+        if ind.city_target is None:
+            continue
+        for city in cities:
+            if (city, ind.id) in targets:
+                raise DataError(
+                    f"Chỉ tiêu {ind.id} của đơn vị {city} có ở cả {catalogue_path} (city_target) và "
+                    f"{targets_path}; mỗi chỉ tiêu chỉ được ghi ở một nơi: xóa một trong hai."
+                )
+            targets[(city, ind.id)] = Target(city, ind.id, ind.city_target, "plan")
+    return targets
+
+
 def load_figures(path: Path) -> list[tuple[str, Figure]]:
     """Rows of a `period,unit_code,measure,value,source` file as (period, Figure)."""
     rows = []
@@ -262,13 +285,15 @@ def load_report_inputs(
         raise DataError(f"Mã đơn vị {unit_code} không có trong {data_dir / current.org}")
     previous = periods.get(current.same_period_last_year or "")
     analyst = params_dir / "narrative" / current.id / f"{unit_code}.md"
+    catalogue_path = data_dir / current.catalogue
+    catalogue = load_catalogue(catalogue_path)
     return ReportInputs(
         unit_code=unit_code,
         period=current,
         previous_period=previous,
         tree=tree,
-        catalogue=load_catalogue(data_dir / current.catalogue),
-        targets=load_targets(data_dir / current.targets),
+        catalogue=catalogue,
+        targets=load_plan_targets(data_dir / current.targets, catalogue, catalogue_path, tree),
         figures=load_period_figures(data_dir, figures_file, current.id),
         previous_figures=load_period_figures(data_dir, figures_file, previous.id) if previous else None,
         wording=read_yaml(data_dir / "wording" / "vi.yaml"),
@@ -314,13 +339,13 @@ def load_plan(data_dir: str | Path, period_id: str) -> Plan:
     periods, _ = load_periods(data_dir / "periods.yaml")
     period = _known_period(periods, period_id)
     planned = catalogue_period(periods, period_id)
-    targets = load_targets(data_dir / period.targets) if period.targets else {}
-    return Plan(
-        period=period,
-        tree=load_org_tree(data_dir / period.org, data_dir / "org" / "levels.yaml"),
-        catalogue=load_catalogue(data_dir / planned.catalogue),
-        targets=targets,
-    )
+    tree = load_org_tree(data_dir / period.org, data_dir / "org" / "levels.yaml")
+    catalogue_path = data_dir / planned.catalogue
+    catalogue = load_catalogue(catalogue_path)
+    targets = {}
+    if period.targets:
+        targets = load_plan_targets(data_dir / period.targets, catalogue, catalogue_path, tree)
+    return Plan(period=period, tree=tree, catalogue=catalogue, targets=targets)
 
 
 # ----------------------------------------------------------------- submissions (read, not checked)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
+from . import formats as fmt
 from .model import (
     Catalogue,
     FigureSet,
@@ -156,6 +157,34 @@ def _judge_none(indicator, outcome, target, progress):
     return Decimal(0), None, Status.MET if outcome.actual == 0 else Status.MISSED
 
 
+def percent_of_due(result: Result) -> Decimal | None:
+    """% of what is due by the end of the period, the one scale on which indicators of every kind and
+    every unit can be listed, ranked and coloured together.
+
+    A total's own `percent` is of the yearly target; in a six-month review only part of it is due,
+    so a total at 50% is on course while a share at 50% of its threshold is far from it. Shares and
+    minimums are due in full in every period, so theirs is their `percent`."""
+    if result.indicator.kind is not Kind.TOTAL or result.percent is None:
+        return result.percent
+    if not result.expected:
+        return None
+    return _div(result.actual * HUNDRED, result.expected)
+
+
+def compute_money_scales(catalogue: Catalogue, targets: Mapping[tuple[str, str], Target]) -> dict[str, str]:
+    """One money scale per indicator, from every unit's target for the year: the same indicator is
+    printed in the same unit in the city's and every district's report, in both periods."""
+    amounts: dict[str, list[Decimal]] = {}
+    for ind in catalogue.indicators:
+        if ind.unit == fmt.MONEY_UNIT and ind.city_target is not None:
+            amounts.setdefault(ind.id, []).append(ind.city_target)
+    money = {ind.id for ind in catalogue.indicators if ind.unit == fmt.MONEY_UNIT}
+    for (_, indicator_id), target in targets.items():
+        if indicator_id in money:
+            amounts.setdefault(indicator_id, []).append(target.value)
+    return {ind_id: fmt.money_scale(*values) for ind_id, values in amounts.items()}
+
+
 def compute_change(indicator: Indicator, now: Outcome, before: Outcome | None) -> Decimal | None:
     """Change from the same period last year: % for totals, points for shares, else a count."""
     if before is None or now.actual is None or before.actual is None:
@@ -182,11 +211,16 @@ def compute_results(
     current: PeriodData,
     targets: Mapping[tuple[str, str], Target],
     previous: PeriodData | None = None,
+    money_scales: Mapping[str, str] | None = None,
 ) -> tuple[Result, ...]:
     """Every applicable indicator judged for one unit, in catalogue order."""
+    if money_scales is None:
+        money_scales = compute_money_scales(catalogue, targets)
     results = []
     for indicator in catalogue.indicators:
-        result = compute_result(indicator, catalogue, tree, unit_code, current, targets, previous)
+        result = compute_result(
+            indicator, catalogue, tree, unit_code, current, targets, previous, money_scales
+        )
         if result is not None:
             results.append(result)
     return tuple(results)
@@ -200,6 +234,7 @@ def compute_result(
     current: PeriodData,
     targets: Mapping[tuple[str, str], Target],
     previous: PeriodData | None = None,
+    money_scales: Mapping[str, str] | None = None,
 ) -> Result | None:
     """One indicator judged for one unit; None where it does not apply to the unit's level."""
     period = current.period
@@ -228,7 +263,17 @@ def compute_result(
         previous=before,
         change=compute_change(indicator, outcome, before),
         target_basis=basis,
+        money_scale=_money_scale(indicator, money_scales, target, outcome, before),
     )
+
+
+def _money_scale(indicator, money_scales, target, outcome, before) -> str | None:
+    if indicator.unit != fmt.MONEY_UNIT:
+        return None
+    if money_scales and indicator.id in money_scales:
+        return money_scales[indicator.id]
+    # No plan amount to go by: the unit's own figures decide.
+    return fmt.money_scale(target, outcome.actual, before.actual if before else None)
 
 
 @dataclass(frozen=True)
@@ -248,7 +293,9 @@ def compute_ranking(results_by_unit: Mapping[str, Sequence[Result]]) -> tuple[St
     for code, results in results_by_unit.items():
         judged = [r for r in results if r.status in (Status.EXCEEDED, Status.MET, Status.MISSED)]
         reached = sum(r.status.reached for r in judged)
-        totals = [r.percent for r in results if r.indicator.kind is Kind.TOTAL and r.percent is not None]
+        # Of what is due by the period, so a six-month review ranks on the scale it judges on.
+        totals = [percent_of_due(r) for r in results if r.indicator.kind is Kind.TOTAL]
+        totals = [p for p in totals if p is not None]
         mean = _div(sum(totals, Decimal(0)), Decimal(len(totals))) if totals else None
         rows.append((code, reached, len(judged), mean))
     rows.sort(key=lambda r: (-r[1], -(r[3] if r[3] is not None else Decimal(-1))))
@@ -295,8 +342,10 @@ def compute_report(inputs: ReportInputs, compare_children: bool = False) -> Repo
     if inputs.previous_period is not None and inputs.previous_figures is not None:
         previous = PeriodData(inputs.previous_period, inputs.previous_figures)
 
+    scales = compute_money_scales(inputs.catalogue, inputs.targets)
+
     def results_for(code: str) -> tuple[Result, ...]:
-        return compute_results(inputs.catalogue, inputs.tree, code, current, inputs.targets, previous)
+        return compute_results(inputs.catalogue, inputs.tree, code, current, inputs.targets, previous, scales)
 
     results = results_for(inputs.unit_code)
     if not compare_children:

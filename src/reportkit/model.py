@@ -236,6 +236,7 @@ class Result:
     previous: Outcome | None = None
     change: Decimal | None = None  # total: %; share: points; minimum, none: difference
     target_basis: str = "plan"
+    money_scale: str | None = None  # money: "tỷ đồng" or "triệu đồng", one per indicator for all units
 
     @property
     def actual(self) -> Decimal | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import jinja2
 
 from . import formats as fmt
-from .model import Catalogue, Kind, OrgTree, Result, Status
+from .model import Catalogue, Kind, OrgTree, Outcome, Result, Status
 
 MAX_NAMED_UNITS = 12  # beyond this a list of units reads as noise; the appendix has the rest
 
@@ -36,9 +37,41 @@ def describe_units(tree: OrgTree, codes: Sequence[str]) -> str:
 
 def describe_value(result: Result, value: Decimal, scale: str | None = None) -> str:
     """A total's figure in its unit's style: money in tỷ/triệu đồng, counts with dots."""
-    if result.indicator.unit == "triệu đồng":
-        return fmt.format_money(value, scale)
+    if result.indicator.unit == fmt.MONEY_UNIT:
+        return fmt.format_money(value, scale or result.money_scale)
     return fmt.format_number(value)
+
+
+def describe_money_unit(result: Result) -> str:
+    """The unit a total is printed in: its money scale (one per indicator), else its own unit."""
+    if result.indicator.unit == fmt.MONEY_UNIT:
+        return result.money_scale or fmt.money_scale(result.actual, result.target)
+    return result.indicator.unit
+
+
+def _exact_ratio(outcome: Outcome) -> Fraction | None:
+    # The share's ratio from its counts, so "bằng" is said only of ratios that are truly equal.
+    if outcome.numerator is None or not outcome.denominator:
+        return None
+    return Fraction(outcome.numerator) * 100 / Fraction(outcome.denominator)
+
+
+def describe_year_on_year(result: Result, level_word: str = "đơn vị") -> fmt.Change | None:
+    """The change from the same period last year, the one description the sentence, the appendix and
+    the chart all print; None where either year has no figure to compare."""
+    before, ind = result.previous, result.indicator
+    if before is None or before.actual is None or result.actual is None:
+        return None
+    if ind.kind is Kind.TOTAL:
+        scale = describe_money_unit(result) if ind.unit == fmt.MONEY_UNIT else None
+        return fmt.describe_difference(result.actual, before.actual, ind.unit, relative=True, scale=scale)
+    if ind.kind is Kind.SHARE:
+        now, then = _exact_ratio(result.outcome), _exact_ratio(before)
+        if now is None or then is None:
+            return None
+        return fmt.describe_difference(now, then, "điểm phần trăm", decimals=1, short_unit="điểm")
+    unit = ind.unit if ind.kind is Kind.NONE else level_word
+    return fmt.describe_difference(result.actual, before.actual, unit)
 
 
 def describe_change(result: Result, wording: Mapping[str, Any], year: int | None) -> str:
@@ -46,21 +79,13 @@ def describe_change(result: Result, wording: Mapping[str, Any], year: int | None
     if year is None:
         return ""
     sentences = wording["sentences"]
-    if result.change is None:
+    change = describe_year_on_year(result, _level_word(result, wording))
+    if change is None:
         if result.previous is None or result.previous.actual is None:
             return render_text(sentences["change_unavailable"], year=year)
         return ""
-    kind = result.indicator.kind
-    if kind is Kind.TOTAL:
-        change = fmt.format_signed_percent(result.change)
-    elif kind is Kind.SHARE:
-        change = fmt.format_signed_points(result.change)
-    elif kind is Kind.NONE:
-        change = fmt.format_signed_count(result.change, result.indicator.unit)
-    else:
-        change = fmt.format_signed_count(result.change, _level_word(result, wording))
-    key = "change_same" if change == fmt.SAME else "change"
-    return render_text(sentences[key], year=year, change=change)
+    key = "change_same" if not change.direction else "change"
+    return render_text(sentences[key], year=year, change=change.words)
 
 
 def _level_word(result: Result, wording: Mapping[str, Any]) -> str:
@@ -97,21 +122,30 @@ def describe_result(
 
 
 def _describe_total(result, catalogue, tree, wording, common):
-    ind, sentences = result.indicator, wording["sentences"]
-    unit = ind.unit
-    if ind.unit == "triệu đồng":
-        unit = fmt.money_scale(result.actual, result.target)
-    actual = describe_value(result, result.actual, unit)
+    sentences = wording["sentences"]
+    unit = describe_money_unit(result)
     if result.target is None:
+        actual = describe_value(result, result.actual, unit)
         return render_text(sentences["total_no_target"], actual=actual, unit=unit, **common)
+    actual, target = describe_total_pair(result)
     return render_text(
         sentences["total"],
         actual=actual,
-        target=describe_value(result, result.target, unit),
+        target=target,
         unit=unit,
         percent=fmt.format_percent(result.percent),
         **common,
     )
+
+
+def describe_total_pair(result: Result) -> tuple[str, str]:
+    """A total's figure and target as printed side by side (money: with the decimals that make the
+    printed ratio give the printed percentage)."""
+    if result.actual is None:
+        return "—", describe_value(result, result.target)
+    if result.indicator.unit == fmt.MONEY_UNIT and result.target:
+        return fmt.format_money_ratio(result.actual, result.target, describe_money_unit(result))
+    return describe_value(result, result.actual), describe_value(result, result.target)
 
 
 def _describe_share(result, catalogue, tree, wording, common):

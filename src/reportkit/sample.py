@@ -27,14 +27,14 @@ def split_largest_remainder(total: int, weights: Mapping[str, int]) -> dict[str,
 
 
 def split_city_targets(catalogue: Catalogue, tree: OrgTree, city_code: str) -> list[Target]:
-    """City targets from the plan, and district targets split by number of grassroots units."""
+    """District targets: the plan's city targets split by number of grassroots units. The city's own
+    targets stay in the catalogue only (a target is written in one place)."""
     districts = tree.members(city_code, "district")
     weights = {d.code: len(tree.members(d.code, "grassroots")) for d in districts}
     targets = []
     for ind in catalogue.indicators:
         if ind.kind is not Kind.TOTAL or ind.city_target is None:
             continue
-        targets.append(Target(city_code, ind.id, ind.city_target, "plan"))
         for code, part in split_largest_remainder(int(ind.city_target), weights).items():
             targets.append(Target(code, ind.id, Decimal(part), SAMPLE_BASIS))
     return targets

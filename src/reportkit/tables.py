@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 
 from . import formats as fmt
-from .metrics import Standing
+from .metrics import Standing, percent_of_due
 from .model import Catalogue, Kind, OrgTree, Result, Status
-from .narrative import render_text
+from .narrative import describe_money_unit, describe_total_pair, describe_year_on_year, render_text
 
 STATUS_CLASS = {
     Status.EXCEEDED: "rk-status-vuot",
@@ -23,7 +23,7 @@ STATUS_CLASS = {
 def describe_plan(result: Result, wording: Mapping[str, Any]) -> str:
     ind = result.indicator
     if ind.kind is Kind.TOTAL:
-        return _describe_amount(result, result.target) if result.target is not None else "—"
+        return describe_total_pair(result)[1] if result.target is not None else "—"
     if ind.kind is Kind.SHARE:
         return fmt.format_threshold(ind.threshold)
     if ind.kind is Kind.MINIMUM:
@@ -37,39 +37,27 @@ def describe_actual(result: Result) -> str:
     if result.indicator.kind is Kind.SHARE:
         return fmt.format_percent(result.actual)
     if result.indicator.kind is Kind.TOTAL:
-        return _describe_amount(result, result.actual)
+        if result.target is not None:
+            return describe_total_pair(result)[0]
+        if result.indicator.unit == fmt.MONEY_UNIT:
+            return fmt.format_money(result.actual, describe_money_unit(result))
     return fmt.format_number(result.actual)
-
-
-def _describe_amount(result: Result, value: Decimal) -> str:
-    if result.indicator.unit == "triệu đồng":
-        return fmt.format_money(value, fmt.money_scale(result.target, result.actual))
-    return fmt.format_number(value)
 
 
 def describe_unit_of_measure(result: Result, wording: Mapping[str, Any]) -> str:
     ind = result.indicator
-    if ind.unit == "triệu đồng":
-        return fmt.money_scale(result.target, result.actual)
+    if ind.kind is Kind.TOTAL:
+        return describe_money_unit(result)
     if ind.kind is Kind.MINIMUM:
         return wording["level_words"].get(result.level, ind.unit)
     return ind.unit
 
 
-def describe_change_short(result: Result) -> str:
-    """The change column: "+12,3%", "-1,2 điểm", "+2"."""
-    if result.change is None:
-        return "—"
-    decimals = 1 if result.indicator.kind in (Kind.TOTAL, Kind.SHARE) else 0
-    rounded = fmt.round_half_up(result.change, decimals)
-    sign = "+" if rounded > 0 else ""
-    if rounded == 0:
-        rounded = abs(rounded)  # never "-0,0"
-    if result.indicator.kind is Kind.TOTAL:
-        return sign + fmt.format_percent(rounded)
-    if result.indicator.kind is Kind.SHARE:
-        return sign + fmt.format_number(rounded, 1) + " điểm"
-    return sign + fmt.format_plain(rounded)
+def describe_change_short(result: Result, wording: Mapping[str, Any]) -> str:
+    """The change column: "+12,3%", "-0,01%", "-1,3 điểm", "+2", "bằng" (as the sentence says it)."""
+    level_word = wording["level_words"].get(result.level, "đơn vị")
+    change = describe_year_on_year(result, level_word)
+    return change.signed if change is not None else "—"
 
 
 def build_appendix(results: Sequence[Result], wording: Mapping[str, Any]) -> pd.DataFrame:
@@ -83,7 +71,7 @@ def build_appendix(results: Sequence[Result], wording: Mapping[str, Any]) -> pd.
             describe_plan(r, wording),
             describe_actual(r),
             fmt.format_percent(r.percent) if r.percent is not None else "—",
-            describe_change_short(r),
+            describe_change_short(r, wording),
             labels[r.status.value],
         ]
         for number, r in enumerate(results, start=1)
@@ -141,8 +129,9 @@ def _find(results: Sequence[Result], indicator_id: str) -> Result | None:
 def _cell_text(result: Result | None, wording) -> str:
     if result is None:
         return "—"
-    if result.percent is not None:
-        return fmt.format_plain(result.percent, 1)
+    due = percent_of_due(result)
+    if due is not None:
+        return fmt.format_plain(due, 1)
     if result.indicator.kind is Kind.NONE and result.actual is not None:
         return wording["status_label"][result.status.value]
     return "—"
@@ -169,24 +158,28 @@ def describe_heatmap(
     matrix, row_labels = [], []
     for indicator in catalogue.indicators:
         cells = [_find(results_by_unit[c], indicator.id) for c in codes]
-        values = [r.percent if r is not None else None for r in cells]
+        values = [percent_of_due(r) if r is not None else None for r in cells]
         if any(v is not None for v in values):
             matrix.append(values)
             row_labels.append(indicator.short)
     return matrix, row_labels, [tree[c].name for c in codes]
 
 
+def describe_due_percent(result: Result) -> str:
+    """ " (85,0%)": % of what is due by the period, or nothing where there is none."""
+    due = percent_of_due(result)
+    return f" ({fmt.format_percent(due)})" if due is not None else ""
+
+
 def describe_missed_rows(
     missed: Mapping[str, Sequence[Result]], catalogue: Catalogue, tree: OrgTree, wording
 ) -> list[str]:
-    """ "<chỉ tiêu>: Quận A (85,0%), Huyện B (90,1%)." for each target some unit missed."""
+    """ "<chỉ tiêu>: Quận A (85,0%), Huyện B (90,1%)." for each target some unit missed (% of what
+    is due by the period, as in the side-by-side table)."""
     lines = []
     for indicator in catalogue.indicators:
         if indicator.id not in missed:
             continue
-        units = ", ".join(
-            tree.title(r.unit_code) + (f" ({fmt.format_percent(r.percent)})" if r.percent is not None else "")
-            for r in missed[indicator.id]
-        )
+        units = ", ".join(tree.title(r.unit_code) + describe_due_percent(r) for r in missed[indicator.id])
         lines.append(render_text(wording["table"]["missed_row"], short=indicator.short, units=units))
     return lines

@@ -53,6 +53,7 @@ def _warm_up_results() -> list[Result]:
                 expected=value,
                 percent=value,
                 status=status,
+                previous=Outcome(2 * value),
                 change=-value,
             )
         )
