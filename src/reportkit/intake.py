@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from . import store
+from .fonts import check_report_inputs
 from .model import (
     Catalogue,
     Constraint,
@@ -262,7 +263,7 @@ def load_report_inputs(
         raise DataError(f"Mã đơn vị {unit_code} không có trong {data_dir / current.org}")
     previous = periods.get(current.same_period_last_year or "")
     analyst = params_dir / "narrative" / current.id / f"{unit_code}.md"
-    return ReportInputs(
+    inputs = ReportInputs(
         unit_code=unit_code,
         period=current,
         previous_period=previous,
@@ -276,6 +277,8 @@ def load_report_inputs(
         analyst_markdown=load_analyst_text(analyst),
         analyst_path=f"params/narrative/{current.id}/{unit_code}.md",
     )
+    check_report_inputs(inputs)  # every word it will print has a glyph in the report font
+    return inputs
 
 
 def _known_period(periods: Mapping[str, Period], period_id: str) -> Period:
