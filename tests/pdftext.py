@@ -36,3 +36,21 @@ def embedded_fonts(reader) -> set[str]:
                 if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
                     names.add(str(font["/BaseFont"]).split("+")[-1])
     return names
+
+
+def embedded_font_programs(reader) -> dict[str, bytes]:
+    """The font file embedded for each font name (subset prefix cut), e.g. to read its version."""
+    programs = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for desc_font in font.get("/DescendantFonts", [font]):
+                descriptor = desc_font.get_object().get("/FontDescriptor")
+                if descriptor is None:
+                    continue
+                descriptor = descriptor.get_object()
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in descriptor:
+                        name = str(font["/BaseFont"]).split("+")[-1]
+                        programs[name] = descriptor[key].get_object().get_data()
+    return programs

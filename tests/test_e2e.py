@@ -15,7 +15,7 @@ from conftest import ROOT
 from pdftext import A4_PT, MM, embedded_fonts, upright_text
 from pypdf import PdfReader
 
-from reportkit.build import Layout, build_period
+from reportkit.build import BuildOptions, Layout, build_period
 from reportkit.cli import main
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +27,8 @@ DISTRICTS = ["917", "918", "919", "923", "924", "925", "926", "927"]
 def year_end(tmp_path_factory, sample_store):
     """All nine reports of the year-end review, built once for this module, from the store."""
     out = tmp_path_factory.mktemp("outputs")
-    period, results = build_period(Layout(ROOT, out), "2022-FY")
+    # Strict: a warning or anything on stderr while a report runs fails it.
+    period, results = build_period(Layout(ROOT, out), "2022-FY", options=BuildOptions(strict=True))
     assert period == "2022-FY"
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
     return out / "2022-FY"
@@ -36,7 +37,7 @@ def year_end(tmp_path_factory, sample_store):
 @pytest.fixture(scope="module")
 def six_months(tmp_path_factory, sample_store):
     out = tmp_path_factory.mktemp("outputs")
-    _, results = build_period(Layout(ROOT, out), "2022-H1", ["92", "917"])
+    _, results = build_period(Layout(ROOT, out), "2022-H1", ["92", "917"], options=BuildOptions(strict=True))
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
     return out / "2022-H1"
 
