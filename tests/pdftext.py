@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 MM = 72 / 25.4  # PDF points per millimetre
 A4_PT = (595.28, 841.89)
 
@@ -54,3 +56,18 @@ def embedded_font_programs(reader) -> dict[str, bytes]:
                         name = str(font["/BaseFont"]).split("+")[-1]
                         programs[name] = descriptor[key].get_object().get_data()
     return programs
+
+
+def assert_only_the_shipped_font(reader) -> None:
+    from fontTools.ttLib import TTFont
+
+    from reportkit.fonts import font_files
+
+    def identity(font) -> tuple[str, str]:
+        return font["name"].getDebugName(1), font["name"].getDebugName(5)  # family, version
+
+    shipped = {identity(TTFont(path, lazy=True)) for path in font_files()}
+    programs = embedded_font_programs(reader)
+    assert programs
+    for name, data in programs.items():
+        assert identity(TTFont(io.BytesIO(data))) in shipped, name

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from pdftext import A4_PT, MM, embedded_fonts, upright_text
+from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 from pypdf import PdfReader
 
 from reportkit.build import BuildOptions, Layout, build_period
@@ -146,9 +146,9 @@ def test_pdfs_are_a4_with_an_embedded_serif_font(year_end):
     reader = PdfReader(next(year_end.glob("917-*.pdf")))
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_PT, abs=1)
-    serif = ("TimesNewRoman", "LiberationSerif", "Tinos")
-    fonts = embedded_fonts(reader)
-    assert fonts and all(name.startswith(serif) for name in fonts), fonts
+    # Every PDF, and every font in it, is the kit's own Liberation Serif 2 file.
+    for path in sorted(year_end.glob("*.pdf")):
+        assert_only_the_shipped_font(PdfReader(path))
 
 
 def test_vietnamese_text_is_intact(year_end):
@@ -202,6 +202,15 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys, sample_stor
     assert not (project / "outputs" / "2022-FY" / "918-quan-binh-thuy.pdf").exists()
     assert "918-quan-binh-thuy" in out and "missing.csv" in out
     assert (project / "outputs" / "2022-FY" / "notebooks" / "918-quan-binh-thuy.ipynb").is_file()
+
+
+def test_pages_and_pdfs_show_no_warning_traceback_or_source_path(year_end):
+    # On the page the committee reads, not only in the executed notebook.
+    for path in sorted(year_end.glob("*.html")) + sorted(year_end.glob("*.pdf")):
+        text = path.read_text(encoding="utf-8") if path.suffix == ".html" else "\n".join(pdf_pages(path))
+        for mark in ("Warning", "Traceback", ".py:"):
+            assert mark not in text, (path.name, mark)
+    assert not (year_end / "logs").exists()  # and the cells printed nothing at all
 
 
 def test_executed_notebooks_print_nothing_but_the_report(year_end):

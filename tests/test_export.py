@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import stat
@@ -13,7 +12,7 @@ import nbformat
 import pytest
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from pdftext import A4_PT, MM, embedded_font_programs, upright_text
+from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 
 from reportkit import export
 
@@ -346,21 +345,6 @@ def test_pdf_embeds_only_the_shipped_serif(pdf):
     # By the font file's own name and version, which the old Liberation Serif 1.07 (same
     # family name, no Vietnamese) does not share.
     assert_only_the_shipped_font(pypdf.PdfReader(pdf))
-
-
-def assert_only_the_shipped_font(reader) -> None:
-    from fontTools.ttLib import TTFont
-
-    from reportkit.fonts import font_files
-
-    def identity(font) -> tuple[str, str]:
-        return font["name"].getDebugName(1), font["name"].getDebugName(5)  # family, version
-
-    shipped = {identity(TTFont(path, lazy=True)) for path in font_files()}
-    programs = embedded_font_programs(reader)
-    assert programs
-    for name, data in programs.items():
-        assert identity(TTFont(io.BytesIO(data))) in shipped, name
 
 
 @pytest.mark.e2e
