@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml scripts/setup-system.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	bash scripts/setup-system.sh --libraries
 	touch $@
 
 setup: $(VENV)/.installed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 MM = 72 / 25.4  # PDF points per millimetre
 A4_PT = (595.28, 841.89)
 
@@ -36,3 +38,36 @@ def embedded_fonts(reader) -> set[str]:
                 if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
                     names.add(str(font["/BaseFont"]).split("+")[-1])
     return names
+
+
+def embedded_font_programs(reader) -> dict[str, bytes]:
+    """The font file embedded for each font name (subset prefix cut), e.g. to read its version."""
+    programs = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for desc_font in font.get("/DescendantFonts", [font]):
+                descriptor = desc_font.get_object().get("/FontDescriptor")
+                if descriptor is None:
+                    continue
+                descriptor = descriptor.get_object()
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in descriptor:
+                        name = str(font["/BaseFont"]).split("+")[-1]
+                        programs[name] = descriptor[key].get_object().get_data()
+    return programs
+
+
+def assert_only_the_shipped_font(reader) -> None:
+    from fontTools.ttLib import TTFont
+
+    from reportkit.fonts import font_files
+
+    def identity(font) -> tuple[str, str]:
+        return font["name"].getDebugName(1), font["name"].getDebugName(5)  # family, version
+
+    shipped = {identity(TTFont(path, lazy=True)) for path in font_files()}
+    programs = embedded_font_programs(reader)
+    assert programs
+    for name, data in programs.items():
+        assert identity(TTFont(io.BytesIO(data))) in shipped, name

@@ -26,6 +26,7 @@ THREE = ["92", "917", "918"]
 
 
 def build(project: Path, units=THREE, **options) -> dict[str, object]:
+    options.setdefault("strict", True)  # a warning while a report runs fails it
     _, results = build_period(Layout(project), PERIOD, units, options=BuildOptions(**options))
     return {r.job.unit_code: r for r in results}
 
@@ -323,6 +324,29 @@ def test_the_command_shows_what_it_built_skipped_and_failed(tmp_path, capsys):
     second = capsys.readouterr().out
     assert "1 báo cáo không đổi" in second
     assert "Đã lập" in second and "Bỏ qua" in second and "Lỗi" in second
+
+
+NOISY = 'import sys\nprint("/home/x/charts.py:44: UserWarning: Glyph 7883 missing", file=sys.stderr)'
+
+
+def test_what_a_report_prints_goes_to_its_log_and_the_summary_not_its_pages(tmp_path, capsys):
+    project = make_project(tmp_path, district=(NOISY,))
+    args = ["--root", str(project), "build", "--period", PERIOD, "--unit", "917", "--no-server"]
+    assert main(args) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "917-quan-o-mon: /home/x/charts.py:44: UserWarning: Glyph 7883 missing" in said
+    log = out(project) / "logs" / "917-quan-o-mon.log"
+    assert "UserWarning: Glyph 7883 missing" in log.read_text(encoding="utf-8")
+    assert "Glyph" not in output_of(project, "917", ".html").read_text(encoding="utf-8")
+    assert "Glyph" not in pdf_text(output_of(project, "917", ".pdf"))
+    # Strict (as the tests build): the same report fails with that line, its last PDF kept.
+    assert main([*args, "--force", "--strict"]) == 1
+    said = " ".join(capsys.readouterr().out.split())
+    assert "LỖI 917-quan-o-mon" in said and "--strict" in said and "Glyph 7883 missing" in said
+    # A clean run leaves no log behind.
+    write_notebooks(project)
+    assert states(build(project, ["917"])) == {"917": "built"}
+    assert not log.exists()
 
 
 # --- more than one machine -------------------------------------------------------------------

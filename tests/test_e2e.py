@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
-from pdftext import A4_PT, MM, embedded_fonts, upright_text
+from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 from pypdf import PdfReader
 
-from reportkit.build import Layout, build_period
+from reportkit.build import BuildOptions, Layout, build_period
 from reportkit.cli import main
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +28,8 @@ DISTRICTS = ["917", "918", "919", "923", "924", "925", "926", "927"]
 def year_end(tmp_path_factory, sample_store):
     """All nine reports of the year-end review, built once for this module, from the store."""
     out = tmp_path_factory.mktemp("outputs")
-    period, results = build_period(Layout(ROOT, out), "2022-FY")
+    # Strict: a warning or anything on stderr while a report runs fails it.
+    period, results = build_period(Layout(ROOT, out), "2022-FY", options=BuildOptions(strict=True))
     assert period == "2022-FY"
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
     return out / "2022-FY"
@@ -37,7 +38,7 @@ def year_end(tmp_path_factory, sample_store):
 @pytest.fixture(scope="module")
 def six_months(tmp_path_factory, sample_store):
     out = tmp_path_factory.mktemp("outputs")
-    _, results = build_period(Layout(ROOT, out), "2022-H1", ["92", "917"])
+    _, results = build_period(Layout(ROOT, out), "2022-H1", ["92", "917"], options=BuildOptions(strict=True))
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
     return out / "2022-H1"
 
@@ -152,9 +153,9 @@ def test_pdfs_are_a4_with_an_embedded_serif_font(year_end):
     reader = PdfReader(next(year_end.glob("917-*.pdf")))
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_PT, abs=1)
-    serif = ("TimesNewRoman", "LiberationSerif", "Tinos")
-    fonts = embedded_fonts(reader)
-    assert fonts and all(name.startswith(serif) for name in fonts), fonts
+    # Every PDF, and every font in it, is the kit's own Liberation Serif 2 file.
+    for path in sorted(year_end.glob("*.pdf")):
+        assert_only_the_shipped_font(PdfReader(path))
 
 
 def test_vietnamese_text_is_intact(year_end):
@@ -208,6 +209,15 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys, sample_stor
     assert not (project / "outputs" / "2022-FY" / "918-quan-binh-thuy.pdf").exists()
     assert "918-quan-binh-thuy" in out and "missing.csv" in out
     assert (project / "outputs" / "2022-FY" / "notebooks" / "918-quan-binh-thuy.ipynb").is_file()
+
+
+def test_pages_and_pdfs_show_no_warning_traceback_or_source_path(year_end):
+    # On the page the committee reads, not only in the executed notebook.
+    for path in sorted(year_end.glob("*.html")) + sorted(year_end.glob("*.pdf")):
+        text = path.read_text(encoding="utf-8") if path.suffix == ".html" else "\n".join(pdf_pages(path))
+        for mark in ("Warning", "Traceback", ".py:"):
+            assert mark not in text, (path.name, mark)
+    assert not (year_end / "logs").exists()  # and the cells printed nothing at all
 
 
 def test_executed_notebooks_print_nothing_but_the_report(year_end):

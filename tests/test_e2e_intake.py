@@ -12,7 +12,7 @@ from conftest import ROOT
 from pypdf import PdfReader
 from workbooks import children, district_values, fill
 
-from reportkit.build import Layout, build_period
+from reportkit.build import BuildOptions, Layout, build_period
 from reportkit.cli import main
 from reportkit.store import STORE_ENV
 
@@ -58,7 +58,9 @@ def built(tmp_path_factory):
             main(["--root", str(project), "intake", "--period", "2022-FY", *map(str, inbox.iterdir())]) == 0
         )
         assert (project / "store" / "reportkit.sqlite").is_file()
-        _, results = build_period(Layout(project), "2022-FY", ["92", "917"])
+        _, results = build_period(
+            Layout(project), "2022-FY", ["92", "917"], options=BuildOptions(strict=True)
+        )
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
     return project / "outputs" / "2022-FY", values
 

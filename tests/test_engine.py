@@ -138,3 +138,45 @@ def test_execute_report_renders_the_page(tmp_path):
     )
     result = execute_report(ReportTask("x", str(path), str(tmp_path / "out.ipynb"), {}))
     assert result.ok and "<p>Xin chào</p>" in result.html and "who =" not in result.html
+
+
+# --- what cells print: the log's, never the page's; a failure under --strict -----------------
+
+PRINTS = 'print("in ra stdout")'
+PRINTS_ERR = 'import sys\nprint("in ra stderr", file=sys.stderr)'
+WARNS = 'import warnings\nwarnings.warn("Glyph 7883 missing from font(s) Liberation Serif")'
+SHOWS = "from IPython.display import HTML, display\ndisplay(HTML('<p>Phần báo cáo</p>'))"
+
+
+def _execute(tmp_path, *sources: str, strict: bool):
+    path = tmp_path / "in.ipynb"
+    nbformat.write(notebook(*sources), path)
+    return execute_report(ReportTask("x", str(path), str(tmp_path / "out.ipynb"), {}, strict=strict))
+
+
+def test_what_cells_print_goes_to_the_log_not_the_page(tmp_path):
+    result = _execute(tmp_path, PRINTS, PRINTS_ERR, SHOWS, strict=False)
+    assert result.ok, result.error
+    assert "<p>Phần báo cáo</p>" in result.html
+    assert "in ra stdout" in result.log and "in ra stderr" in result.log
+    assert "in ra std" not in result.html
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (WARNS, "UserWarning: Glyph 7883 missing from font(s) Liberation Serif"),
+        (PRINTS_ERR, "in ra stderr"),
+    ],
+)
+def test_strict_fails_a_report_that_warns_or_writes_to_stderr(tmp_path, source, expected):
+    result = _execute(tmp_path, SHOWS, source, strict=True)
+    assert not result.ok
+    assert "--strict" in result.error and expected in result.error
+    assert expected in result.log
+
+
+def test_strict_lets_stdout_and_displays_through(tmp_path):
+    result = _execute(tmp_path, PRINTS, SHOWS, strict=True)
+    assert result.ok, result.error
+    assert "in ra stdout" in result.log

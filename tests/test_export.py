@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from pdftext import A4_PT, MM, embedded_fonts, upright_text
+from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 
 from reportkit import export
 
@@ -341,10 +341,10 @@ def test_pdf_text_is_intact_vietnamese_with_the_sample_mark_on_every_page(pdf):
 
 
 @pytest.mark.e2e
-def test_pdf_embeds_a_times_compatible_serif(pdf):
-    fonts = embedded_fonts(pypdf.PdfReader(pdf))
-    serif = ("TimesNewRoman", "LiberationSerif", "Tinos")
-    assert any(name.startswith(serif) for name in fonts), fonts
+def test_pdf_embeds_only_the_shipped_serif(pdf):
+    # By the font file's own name and version, which the old Liberation Serif 1.07 (same
+    # family name, no Vietnamese) does not share.
+    assert_only_the_shipped_font(pypdf.PdfReader(pdf))
 
 
 @pytest.mark.e2e
@@ -482,3 +482,76 @@ def test_the_printer_replaces_its_page_after_many_reports(tmp_path, monkeypatch)
 
     contexts = _with_own_printer(print_five)
     assert len({id(c) for c in contexts}) == 3  # pages 1-2, 3-4, 5
+
+
+# ---------- what cells print never reaches the page ----------
+
+STDOUT_MARK = "STDOUT_MUST_NOT_SHOW"
+STDERR_MARK = "STDERR_MUST_NOT_SHOW"
+WARNING_MARK = "Glyph 7883 missing from font(s) Liberation Serif"
+DISPLAY_TEXT = "Phường Châu Văn Liêm đạt chỉ tiêu"
+NOISY_CELLS = (
+    f'print("{STDOUT_MARK}")',
+    f'import sys\nprint("{STDERR_MARK}", file=sys.stderr)',
+    # pytest records warnings instead of printing them; print it as Python's default does.
+    "import sys, warnings\n"
+    "with warnings.catch_warnings():\n"
+    '    warnings.simplefilter("always")\n'
+    "    warnings.showwarning = lambda m, c, f, n, file=None, line=None: "
+    "sys.stderr.write(warnings.formatwarning(m, c, f, n))\n"
+    f'    warnings.warn("{WARNING_MARK}")',
+    f"from IPython.display import HTML, display\ndisplay(HTML('<p>{DISPLAY_TEXT}</p>'))",
+)
+TRACEBACK = [
+    "Traceback (most recent call last):",
+    '  File "/home/analyst/reportkit/src/reportkit/charts.py", line 44, in plot',
+    "ValueError: hỏng",
+]
+
+
+def _printed_text(text: str) -> list[str]:
+    return [m for m in (STDOUT_MARK, STDERR_MARK, WARNING_MARK, "Warning", "Traceback", ".py:") if m in text]
+
+
+@pytest.fixture(scope="module")
+def noisy_notebook(tmp_path_factory) -> nbformat.NotebookNode:
+    """Executed for real: cells print to stdout and stderr, warn, and show the report."""
+    from reportkit.isolate import ReportTask, execute_report
+
+    folder = tmp_path_factory.mktemp("noisy")
+    nb = new_notebook(cells=[new_code_cell(source) for source in NOISY_CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "in.ipynb")
+    run = execute_report(ReportTask("x", str(folder / "in.ipynb"), str(folder / "out.ipynb"), {}))
+    assert run.ok, run.error
+    executed = nbformat.reads(run.notebook, as_version=4)
+    # A failed cell's error output too (a failed report fails, but its page must not show it).
+    executed.cells[-1].outputs.append(
+        new_output("error", ename="ValueError", evalue="hỏng", traceback=TRACEBACK)
+    )
+    kinds = {o.output_type for c in executed.cells for o in c.outputs}
+    assert kinds == {"stream", "display_data", "error"}  # the guard below has something to guard
+    assert WARNING_MARK in export.stream_log(executed) and STDOUT_MARK in export.stream_log(executed)
+    return executed
+
+
+def test_the_page_drops_every_stream_and_error_and_keeps_the_display(noisy_notebook):
+    html = export.render_html(noisy_notebook)
+    assert DISPLAY_TEXT in html
+    assert _printed_text(html) == []
+    assert "application/vnd.jupyter.std" not in html  # no empty stream box either
+
+
+def test_the_log_keeps_what_the_page_drops(noisy_notebook):
+    log = export.stream_log(noisy_notebook)
+    for mark in (STDOUT_MARK, STDERR_MARK, WARNING_MARK, "Traceback", "charts.py"):
+        assert mark in log
+    assert export.first_line(log) == STDOUT_MARK
+
+
+@pytest.mark.e2e
+def test_the_pdf_shows_the_display_and_nothing_the_cells_printed(printer, noisy_notebook, tmp_path):
+    out = printer.print_pdf(export.render_html(noisy_notebook), tmp_path / "noisy.pdf")
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert DISPLAY_TEXT in " ".join(text.split())
+    assert _printed_text(text) == []

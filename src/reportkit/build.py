@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import threading
 import time
@@ -26,7 +27,16 @@ from .fingerprint import (
 )
 from .intake import DataError, load_org_tree, load_period_figures, load_periods, load_targets, read_yaml
 from .isolate import ReportRun, ReportTask
-from .manifest import BUILT, FAILED, Entry, Manifest, now_utc, period_lock, remove_stale_temp_files
+from .manifest import (
+    BUILT,
+    FAILED,
+    Entry,
+    Manifest,
+    log_name,
+    now_utc,
+    period_lock,
+    remove_stale_temp_files,
+)
 from .model import OrgTree, Period
 from .spec import (
     ENGINES,
@@ -212,10 +222,12 @@ def build_period(
         options.timeout,
         options.force,
         options.scheduler,
+        options.strict,
     )
     if options.engine not in ENGINES:
         raise SystemExit(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
     plan = plan_build(layout, period, units, levels)
+    check_plan_font(layout, plan)
     out_dir = layout.outputs(plan.period.id)
     if on_plan:
         on_plan(PlanSummary(plan.period.id, len(plan.jobs), out_dir))
@@ -242,6 +254,32 @@ def build_period(
         if todo or not (out_dir / "index.html").is_file():
             write_index(out_dir, plan, manifest)
     return plan.period.id, [results[job.stem] for job in plan.jobs]
+
+
+def check_plan_font(layout: Layout, plan: Plan) -> None:
+    """Before any report runs: the report font has every character of the wording, catalogue,
+    units, parameters and analyst texts the plan's reports will print (fonts.FontError if not)."""
+    from .fonts import check_coverage, iter_text, printed_params
+    from .intake import load_analyst_text, load_catalogue
+
+    def read(load: Callable[[Path], Any], path: Path) -> Any:
+        try:
+            return load(path)
+        except (DataError, OSError, ValueError):
+            return None  # unreadable: each report fails on it and says why
+
+    texts = [
+        iter_text(read(read_yaml, layout.data / "wording" / "vi.yaml")),
+        iter_text(plan.tree),
+        iter_text((plan.period, plan.previous)),
+    ]
+    if plan.period.catalogue:
+        texts.append(iter_text(read(load_catalogue, layout.data / plan.period.catalogue)))
+    for job in plan.jobs:
+        texts.append(iter_text(printed_params(job.parameters)))
+        narrative = layout.params / "narrative" / plan.period.id / f"{job.unit_code}.md"
+        texts.append(iter_text(read(load_analyst_text, narrative)))
+    check_coverage(itertools.chain.from_iterable(texts), f"các báo cáo kỳ {plan.period.id}")
 
 
 def longest_first(jobs: Sequence[Job], manifest: Manifest) -> list[Job]:
@@ -345,6 +383,7 @@ class BuildRun:
             engine=self.options.engine,
             timeout=self.options.timeout,
             environment={STORE_ENV: os.environ.get(STORE_ENV)},
+            strict=self.options.strict,
         )
 
     def _ran(self, job: Job, future: Future, printer: Any, printing: dict) -> None:
@@ -376,21 +415,30 @@ class BuildRun:
 
         html = write_atomic(self.out_dir / f"{job.stem}.html", run.html or "")
         self._write_notebook(job, run)
-        self._finish(job, JobState.BUILT, "", html, self.out_dir / f"{job.stem}.pdf")
+        self._finish(job, JobState.BUILT, "", html, self.out_dir / f"{job.stem}.pdf", run.log)
 
     def _fail(self, job: Job, run: ReportRun, error: str) -> None:
         # The last good HTML and PDF stay; the failed notebook, with its error, replaces the
         # executed notebook so the analyst can see where it stopped.
         self._write_notebook(job, run)
-        self._finish(job, JobState.FAILED, error or "lỗi không rõ", None, None)
+        self._finish(job, JobState.FAILED, error or "lỗi không rõ", None, None, run.log)
 
     def _write_notebook(self, job: Job, run: ReportRun) -> None:
+        from .export import write_atomic
+
         if run.notebook is not None:
-            from .export import write_atomic
-
             write_atomic(self.out_dir / "notebooks" / f"{job.stem}.ipynb", run.notebook)
+        # What the cells printed goes to the log beside it, never to the page; a clean run
+        # leaves no log, so one found there is this build's.
+        log = self.out_dir / log_name(job.stem)
+        if run.log:
+            write_atomic(log, run.log)
+        else:
+            log.unlink(missing_ok=True)
 
-    def _finish(self, job: Job, state: JobState, error: str, html: Path | None, pdf: Path | None) -> None:
+    def _finish(
+        self, job: Job, state: JobState, error: str, html: Path | None, pdf: Path | None, log: str = ""
+    ) -> None:
         seconds = time.perf_counter() - self.started[job.stem]
         inputs = self.inputs[job.stem]
         self.manifest.record(
@@ -409,7 +457,10 @@ class BuildRun:
             )
         )
         self.unsaved = True
-        result = JobResult(job, state, seconds, error, html, pdf, self.changed.get(job.stem, ()))
+        from .export import first_line
+
+        changed = self.changed.get(job.stem, ())
+        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log))
         self.results[job.stem] = result
         if self.on_done:
             self.on_done(result)

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from . import formats as fmt
+from .fonts import register_with_matplotlib
 from .model import Kind, Result, Status
 from .narrative import describe_year_on_year
 
@@ -29,8 +30,9 @@ STYLE = {
 }
 
 RC = {
-    "font.family": "serif",
-    "font.serif": ["Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif"],
+    # The shipped font file, under a name no installed font has (see fonts.py); with
+    # svg.fonttype none the SVG names it too, and the page's @font-face supplies it.
+    "font.family": [register_with_matplotlib()],
     "font.size": 9,
     "svg.fonttype": "none",  # keep text as text: searchable, and drawn in the page's font
     "svg.hashsalt": "reportkit",  # stable ids, so the same data gives the same file

@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--scheduler", help="Dask scheduler address: run the reports on that cluster")
     build.add_argument(
+        "--strict",
+        action="store_true",
+        help="nghiêm ngặt: báo cáo nào phát sinh cảnh báo (warning) hoặc in ra stderr thì coi là LỖI "
+        "(dùng khi kiểm thử)",
+    )
+    build.add_argument(
         "--no-server", action="store_true", help="build here even if `reportkit serve` runs for this project"
     )
 
@@ -202,6 +208,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         timeout=args.timeout,
         force=args.force,
         scheduler=args.scheduler,
+        strict=args.strict,
     )
     started = time.perf_counter()
     try:
@@ -322,6 +329,15 @@ def print_summary(console: Console, results: Sequence[JobResult], seconds: float
         if r.state is JobState.FAILED:
             notebook = out_dir / "notebooks" / f"{r.job.stem}.ipynb"
             console.print(f"[red]LỖI[/] {r.job.stem}: {r.error} (notebook: {notebook})", highlight=False)
+    for r in results:
+        if r.log_line:
+            from .manifest import log_name
+
+            console.print(
+                f"[yellow]Có thông báo khi chạy[/] {r.job.stem}: {r.log_line} "
+                f"(không in vào báo cáo; toàn bộ: {out_dir / log_name(r.job.stem)})",
+                highlight=False,
+            )
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -379,10 +395,11 @@ def _run(args: argparse.Namespace, console: Console) -> int:
 
 def _is_users_to_fix(exc: Exception) -> bool:
     """Bad data or a bad store: said in a line, not a traceback."""
+    from .fonts import FontError
     from .intake import DataError
     from .store import StoreError
 
-    return isinstance(exc, DataError | StoreError)
+    return isinstance(exc, DataError | StoreError | FontError)
 
 
 def run_sample(args: argparse.Namespace, console: Console) -> int:

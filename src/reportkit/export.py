@@ -25,6 +25,7 @@ __all__ = [
     "PdfPrinter",
     "find_browser",
     "render_html",
+    "stream_log",
     "write_atomic",
 ]
 
@@ -35,6 +36,9 @@ TEMPLATE_NAME = "reportkit"
 
 # papermill's parameter cells hold run settings, not report content.
 REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
+# What a cell printed (stdout, stderr, warnings) or raised is for the build log, never for the
+# committee's page: it carries machine paths and code. Only displays and results are the report.
+DROPPED_OUTPUT_TYPES = frozenset({"stream", "error"})
 
 BROWSER_ENV_VAR = "REPORTKIT_BROWSER"
 BROWSER_NAMES = (
@@ -111,11 +115,22 @@ def _exporter() -> HTMLExporter:
     # The template shows no code, so the Pygments stylesheet would be dead weight.
     config.CSSHTMLHeaderPreprocessor.enabled = False
     config.HTMLExporter.exclude_anchor_links = True
-    return HTMLExporter(
+    exporter = HTMLExporter(
         config=config,
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
     )
+    exporter.register_preprocessor(_report_outputs_only, enabled=True)
+    return exporter
+
+
+def _report_outputs_only(notebook, resources):
+    # A preprocessor (nbconvert calls it on its own copy of the notebook): streams and
+    # errors are dropped, display_data and execute_result pass untouched.
+    for cell in notebook.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if o.output_type not in DROPPED_OUTPUT_TYPES]
+    return notebook, resources
 
 
 def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) -> str:
@@ -124,9 +139,35 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) ->
     `title` becomes the HTML <title> and so the PDF's document title; without it the
     notebook's metadata.title, else "Báo cáo". Safe to call from several threads.
     """
+    from .fonts import font_face_css
+
+    resources = {"report_title": title, "font_face_css": font_face_css()}
     with _EXPORT_LOCK:
-        html, _ = _exporter().from_notebook_node(notebook, resources={"report_title": title})
+        html, _ = _exporter().from_notebook_node(notebook, resources=resources)
     return html
+
+
+def stream_log(notebook: nbformat.NotebookNode) -> str:
+    """What the notebook's cells printed or raised (the outputs the page leaves out), as the
+    text of the build log: a line naming each cell, then its output."""
+    parts = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", ()):
+            if output.output_type == "stream":
+                text = output.text
+            elif output.output_type == "error":
+                text = "\n".join([f"{output.ename}: {output.evalue}", *output.traceback])
+            else:
+                continue
+            name = output.get("name", output.output_type)
+            parts.append(f"--- cell {index} [{name}]\n{text.rstrip()}\n")
+    return "".join(parts)
+
+
+def first_line(log: str) -> str:
+    """The first line of a stream_log that is output, not a cell heading."""
+    lines = (line.strip() for line in log.splitlines())
+    return next((line for line in lines if line and not line.startswith("--- cell ")), "")
 
 
 def find_browser(configured: str | os.PathLike[str] | None = None) -> Path:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from . import store
+from .fonts import check_report_inputs
 from .model import (
     Catalogue,
     Constraint,
@@ -287,7 +288,7 @@ def load_report_inputs(
     analyst = params_dir / "narrative" / current.id / f"{unit_code}.md"
     catalogue_path = data_dir / current.catalogue
     catalogue = load_catalogue(catalogue_path)
-    return ReportInputs(
+    inputs = ReportInputs(
         unit_code=unit_code,
         period=current,
         previous_period=previous,
@@ -301,6 +302,8 @@ def load_report_inputs(
         analyst_markdown=load_analyst_text(analyst),
         analyst_path=f"params/narrative/{current.id}/{unit_code}.md",
     )
+    check_report_inputs(inputs)  # every word it will print has a glyph in the report font
+    return inputs
 
 
 def _known_period(periods: Mapping[str, Period], period_id: str) -> Period:

@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class ReportTask:
     # The build's own settings from the environment (the store's folder). A report process is
     # forked from a server started earlier, whose environment may be an older one.
     environment: dict[str, str | None] = field(default_factory=dict, hash=False)
+    strict: bool = False  # a warning or anything on stderr fails the report (tests)
 
 
 def apply_environment(environment: dict[str, str | None]) -> None:
@@ -59,6 +61,7 @@ class ReportRun:
     error: str = ""
     seconds: float = 0.0
     pdf: bytes | None = None  # set where the PDF is printed next to the notebook (Dask)
+    log: str = ""  # what the cells printed or raised: the build log's, never the page's
 
     @property
     def ok(self) -> bool:
@@ -133,14 +136,15 @@ def execute_report(task: ReportTask) -> ReportRun:
     """Execute the notebook and render its page; every failure comes back as data."""
     import nbformat
 
-    from .export import render_html
+    from .export import first_line, render_html, stream_log
 
     started = time.perf_counter()
     nb, error = None, None
     html = None
+    caught: list[warnings.WarningMessage] = []
     try:
         # A kernel has papermill's per-cell timeout; in-process cells get the alarm.
-        with report_timer(task.timeout, enabled=task.engine == "inprocess"):
+        with report_timer(task.timeout, enabled=task.engine == "inprocess"), _warnings(task.strict, caught):
             nb, error = run_notebook(task)
             if error is None:
                 html = render_html(nb)
@@ -148,7 +152,42 @@ def execute_report(task: ReportTask) -> ReportRun:
         error = exc
     notebook = nbformat.writes(nb) if nb is not None else None
     message = describe_error(error) if error is not None else ""
-    return ReportRun(task.stem, notebook, html, message, time.perf_counter() - started)
+    log = (stream_log(nb) if nb is not None else "") + "".join(map(_describe_warning, caught))
+    if task.strict and not message:
+        message = _strict_failure(nb, caught, first_line)
+    return ReportRun(task.stem, notebook, html, message, time.perf_counter() - started, log=log)
+
+
+@contextmanager
+def _warnings(strict: bool, caught: list[warnings.WarningMessage]) -> Iterator[None]:
+    """Strict: record every warning, even one this process (or the fork server) saw before."""
+    if not strict:
+        yield
+        return
+    with warnings.catch_warnings(record=True) as recorded:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            caught.extend(recorded)
+
+
+def _describe_warning(message: warnings.WarningMessage) -> str:
+    return f"--- warning\n{message.category.__name__}: {message.message}\n"
+
+
+def _strict_failure(nb: Any, caught: list[warnings.WarningMessage], first_line: Callable[[str], str]) -> str:
+    # The category and message only: the warning's file path is for the log, not the index.
+    if caught:
+        first = caught[0]
+        return f"Báo cáo phát sinh cảnh báo (--strict): {first.category.__name__}: {first.message}"
+    stderr = [
+        o.text for cell in (nb.cells if nb is not None else ()) for o in cell.get("outputs", ())
+        if o.output_type == "stream" and o.name == "stderr"
+    ]  # fmt: skip
+    if stderr:
+        return f"Báo cáo in ra stderr (--strict): {first_line(''.join(stderr))}"
+    return ""
 
 
 def _die_with_parent() -> None:

@@ -17,6 +17,12 @@ LOCK_NAME = ".build.lock"
 FORMAT = 1
 
 BUILT, FAILED = "built", "failed"
+LOGS_DIR = "logs"  # what each report's cells printed; not an output a report needs to be current
+
+
+def log_name(stem: str) -> str:
+    """Where a report's build log goes, relative to the period's output folder."""
+    return f"{LOGS_DIR}/{stem}.log"
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ def remove_stale_temp_files(out_dir: Path) -> list[Path]:
     Called under the period lock, so no other build is writing them.
     """
     removed = []
-    for folder in (out_dir, out_dir / "notebooks"):
+    for folder in (out_dir, out_dir / "notebooks", out_dir / LOGS_DIR):
         for path in folder.glob(".*.tmp"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)

@@ -43,6 +43,7 @@ class JobResult:
     html: Path | None = None
     pdf: Path | None = None
     changed: tuple[str, ...] = ()  # the inputs that made it rebuild
+    log_line: str = ""  # the first line the report's cells printed (the whole text: its log)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +83,7 @@ class BuildOptions:
     timeout: float = DEFAULT_TIMEOUT_S
     force: bool = False
     scheduler: Any = None  # a Dask scheduler address (or Client); None builds here
+    strict: bool = False  # a warning or stderr output while a report runs fails it (tests)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 from papermill.engines import papermill_engines  # noqa: E402
 
-from . import charts, document, engine, export, intake, metrics, narrative, tables  # noqa: F401, E402
+from . import charts, document, engine, export, fonts, intake, metrics, narrative, tables  # noqa: F401, E402
 from . import formats as fmt  # noqa: E402
 from .model import Indicator, Kind, Outcome, Result, Status  # noqa: E402
 
@@ -85,7 +85,8 @@ def _warm_up_text() -> None:
 
 def warm_up() -> None:
     """Pay the first-use costs (templates, fonts, exporter, shell) once, before any fork."""
-    export.render_html(nbformat.v4.new_notebook())
+    export.render_html(nbformat.v4.new_notebook())  # also reads and encodes the page font once
+    fonts.covered_characters()  # the font's character map, which each report checks its words against
     tables.render_table(pd.DataFrame({"a": [1]}))
     _warm_up_charts()
     _warm_up_text()

@@ -1,0 +1,119 @@
+"""The report font: chosen by file for charts and pages, and checked to cover what reports print."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from reportkit import charts, fonts
+
+# What the old Debian package fonts-liberation (1.07, no Vietnamese) installs beside the new one.
+OLD_LIBERATION = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
+# Letters the 1.07 font lacks: "ị" (U+1ECB, glyph 7883 in matplotlib's warning) and friends.
+VIETNAMESE = "Thạnh Qưới, Phường Châu Văn Liêm, Cờ Đỏ, Vĩnh Thạnh, chỉ tiêu, kỹ thuật, ỷ, ỹ"
+
+
+def test_matplotlib_finds_exactly_the_shipped_files_for_every_face():
+    from matplotlib import font_manager
+
+    fonts.register_with_matplotlib()
+    shipped = dict(zip([(w, s) for _n, w, s in fonts.FACES], fonts.font_files(), strict=True))
+    for (weight, style), path in shipped.items():
+        props = font_manager.FontProperties(family=charts.RC["font.family"], weight=weight, style=style)
+        assert Path(font_manager.findfont(props, fallback_to_default=False)) == path
+
+
+@pytest.mark.skipif(not OLD_LIBERATION.is_file(), reason="the old fonts-liberation 1.07 is not installed")
+def test_the_old_liberation_serif_installed_beside_it_changes_nothing():
+    from matplotlib import font_manager
+
+    fonts.register_with_matplotlib()
+    # The machine of issue 9: matplotlib knows the old file under the same family name...
+    known = {Path(f.fname) for f in font_manager.fontManager.ttflist if f.name == "Liberation Serif"}
+    assert OLD_LIBERATION in known
+    # ...and the charts still get the shipped one.
+    props = font_manager.FontProperties(family=charts.RC["font.family"])
+    assert Path(font_manager.findfont(props)) == fonts.FONT_DIR / "LiberationSerif-Regular.ttf"
+
+
+def test_charts_draw_vietnamese_without_a_warning_and_name_the_page_font():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's "Glyph ... missing" is a UserWarning
+        svg = charts.plot_ranking(VIETNAMESE.split(", "), [1] * 8, [3] * 8, "Số chỉ tiêu đạt")
+    assert "Thạnh Qưới" in svg
+    families = set(re.findall(r"font-family:\s*([^;\"]+)", svg)) | set(
+        re.findall(r"font: [^;\"]*?px ([^;\"]+)", svg)
+    )
+    assert families and all(fonts.FAMILY in family for family in families), families
+
+
+def test_the_shipped_font_covers_vietnamese_and_the_licence_is_beside_it():
+    assert fonts.missing_characters([VIETNAMESE, "ĐđƠơƯư ẠạẶặỆệỊịỌọỤụỴỵ “”–…%"]) == {}
+    licence = (fonts.FONT_DIR / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Reserved Font Name Liberation" in licence
+
+
+def test_missing_characters_names_each_one_with_where_it_is():
+    covered = frozenset(map(ord, "Hội nông dân"))
+    missing = fonts.missing_characters(["Hội nông dân", "Hội ✓ dân\n", "x ✓"], covered)
+    assert missing == {"✓": "Hội ✓ dân\n", "x": "x ✓"}  # line breaks are layout, not glyphs
+
+
+def test_a_character_outside_the_font_stops_with_a_vietnamese_message():
+    with pytest.raises(fonts.FontError) as err:
+        fonts.check_coverage(["Hội Nông dân", "Chủ tịch: Nguyễn Văn 漢"], "tham số")
+    message = str(err.value)
+    assert "“漢” (U+6F22" in message and "Nguyễn Văn 漢" in message
+    assert "không có 1 ký tự" in message and "tham số" in message
+    assert "phông" in message and "cài lại" in message
+
+
+def test_iter_text_finds_strings_in_keys_values_dataclasses_and_lists():
+    @dataclass(frozen=True)
+    class Inner:
+        name: str
+        count: int
+
+    found = set(fonts.iter_text({"khóa": [Inner("tên", 3), ("a", None)], "số": 1.5}))
+    assert found == {"khóa", "tên", "a", "số"}
+
+
+def test_loading_a_reports_inputs_checks_the_font(tmp_path):
+    from reportkit.intake import load_report_inputs
+
+    args = ("917", "2022-FY", ROOT / "data", ROOT / "params", "sample/figures.csv")
+    load_report_inputs(*args, signer_name="Nguyễn Văn Ân")  # covered: no error
+    with pytest.raises(fonts.FontError, match="U\\+6F22"):
+        load_report_inputs(*args, signer_name="Nguyễn Văn 漢")
+
+
+def test_a_build_stops_before_any_report_when_the_font_lacks_a_character(tmp_path):
+    from reportkit.build import Layout, build_period
+
+    project = tmp_path / "project"
+    for part in ("data", "params", "notebooks"):
+        shutil.copytree(ROOT / part, project / part)
+    narrative = project / "params" / "narrative" / "2022-FY" / "917.md"
+    narrative.parent.mkdir(parents=True, exist_ok=True)
+    narrative.write_text("## Kết quả\n\nĐạt ✓ mọi chỉ tiêu.\n", encoding="utf-8")
+    with pytest.raises(fonts.FontError, match="U\\+2713"):
+        build_period(Layout(project), "2022-FY", ["917"])
+    assert not (project / "outputs" / "2022-FY" / "notebooks").exists()  # nothing ran
+
+
+def test_the_page_embeds_the_shipped_files_as_data_uris():
+    from nbformat.v4 import new_notebook
+
+    from reportkit.export import render_html
+
+    html = render_html(new_notebook())
+    embedded = re.findall(r"data:font/ttf;base64,([A-Za-z0-9+/=]+)", html)
+    assert [base64.b64decode(data) for data in embedded] == [p.read_bytes() for p in fonts.font_files()]
+    assert f'font-family: "{fonts.FAMILY}", serif;' in html
