@@ -320,6 +320,8 @@ def print_summary(console: Console, results: Sequence[JobResult], seconds: float
         table.add_column(column)
     for r in shown[:SUMMARY_ROWS]:
         note = r.error if r.state is JobState.FAILED else f"thay đổi: {describe_changes(r)}"
+        if r.kept:
+            note += f" (PDF hiện có là {r.kept})"
         table.add_row(r.job.stem, STATES[r.state], f"{r.seconds:.1f} s", note)
     if len(shown) > SUMMARY_ROWS:
         table.add_row(f"… và {len(shown) - SUMMARY_ROWS} báo cáo khác", "", "", "")
@@ -338,6 +340,8 @@ def print_summary(console: Console, results: Sequence[JobResult], seconds: float
         if r.state is JobState.FAILED:
             notebook = out_dir / "notebooks" / f"{r.job.stem}.ipynb"
             console.print(f"[red]LỖI[/] {r.job.stem}: {r.error} (notebook: {notebook})", highlight=False)
+            if r.kept:
+                console.print(f"    PDF {out_dir / (r.job.stem + '.pdf')} là {r.kept}.", highlight=False)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -43,6 +43,7 @@ class JobResult:
     html: Path | None = None
     pdf: Path | None = None
     changed: tuple[str, ...] = ()  # the inputs that made it rebuild
+    kept: str = ""  # a failed report whose last good PDF stays: which build that PDF is from
 
     @property
     def ok(self) -> bool:
