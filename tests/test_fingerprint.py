@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+from decimal import Decimal
 
 import pytest
-from conftest import ROOT, figures, make_targets, make_tree
+from conftest import ROOT, make_catalogue, make_period, make_targets, make_tree
 from tinyproject import grassroots_of, make_project, set_figure, write_notebooks
 
 from reportkit import fingerprint
 from reportkit.build import Layout, fingerprint_jobs, plan_build
-from reportkit.fingerprint import DataDigests, combine
-from reportkit.intake import load_period_figures
+from reportkit.fingerprint import combine
+from reportkit.intake import PeriodFigures, PeriodInputs, load_period_figures, unit_report_inputs
 
 DISTRICTS = ["917", "918", "919", "923", "924", "925", "926", "927"]
 
@@ -130,26 +132,53 @@ def test_an_unreadable_figures_file_still_gives_a_key(project):
     assert len(keys(project)) == 9
 
 
-def test_data_digests_read_the_subtree_in_both_periods_and_its_targets():
-    tree = make_tree()  # C: D1 (G1, G2), D2 (G3)
-    now = {("G1", "models"): 1, ("G3", "models"): 2, ("D2", "weak"): 0}
-    before = figures({("G1", "models"): 1}, period="B")
-    base = DataDigests(figures(now), before, make_targets())
+def period_inputs(now, before=None, targets=None, sample=False) -> PeriodInputs:
+    """A period's inputs around the small tree of conftest, without files."""
 
-    def digests(now_values=now, previous=before, targets=None):
-        return DataDigests(figures(now_values), previous, make_targets() if targets is None else targets)
+    def rows(values, period):
+        return PeriodFigures.from_rows(
+            period, "", [(u, m, Decimal(str(v)), sample) for (u, m), v in values.items()], sample
+        )
 
-    g3_changed = digests({**now, ("G3", "models"): 5})
-    assert g3_changed.unit(tree, "D1") == base.unit(tree, "D1")
-    assert g3_changed.unit(tree, "D2") != base.unit(tree, "D2")
-    assert g3_changed.unit(tree, "C") != base.unit(tree, "C")
-    no_d2_target = digests(targets={k: v for k, v in make_targets().items() if k[0] != "D2"})
-    assert no_d2_target.unit(tree, "D1") == base.unit(tree, "D1")
-    assert no_d2_target.unit(tree, "D2") != base.unit(tree, "D2")
-    assert digests(previous=None).unit(tree, "G1") != base.unit(tree, "G1")
-    assert digests(previous=figures({("G1", "models"): 2}, period="B")).unit(tree, "G2") == base.unit(
-        tree, "G2"
+    by_unit = {}
+    for key, target in (make_targets() if targets is None else targets).items():
+        by_unit.setdefault(target.unit_code, {})[key] = target
+    return PeriodInputs(
+        period=make_period(),
+        previous=make_period("B") if before is not None else None,
+        tree=make_tree(),  # C: D1 (G1, G2), D2 (G3)
+        catalogue=make_catalogue(),
+        targets=by_unit,
+        figures=rows(now, "P"),
+        previous_figures=rows(before, "B") if before is not None else None,
+        wording={},
+        reads={},
     )
+
+
+def test_a_report_is_given_and_keyed_on_its_subtree_in_both_periods_and_its_targets(tmp_path):
+    now = {("G1", "models"): 1, ("G3", "models"): 2, ("D2", "weak"): 0}
+    before = {("G1", "models"): 1}
+
+    def reads(code, now_values=now, previous=before, targets=None, sample=False):
+        shared = period_inputs(now_values, previous, targets, sample)
+        return unit_report_inputs(shared, code, tmp_path, {}).reads
+
+    d1 = unit_report_inputs(period_inputs(now, before), "D1", tmp_path, {})
+    assert set(d1.figures.values) == {("G1", "models")} and set(d1.targets) == {("D1", "new")}
+    assert set(d1.previous_figures.values) == {("G1", "models")}
+    g3_changed = {**now, ("G3", "models"): 5}
+    assert reads("D1", g3_changed) == reads("D1")
+    assert reads("D2", g3_changed)["figures"] != reads("D2")["figures"]
+    assert reads("C", g3_changed)["figures"] != reads("C")["figures"]
+    no_d2_target = {k: v for k, v in make_targets().items() if k[0] != "D2"}
+    assert reads("D1", targets=no_d2_target) == reads("D1")
+    assert reads("D2", targets=no_d2_target)["targets"] != reads("D2")["targets"]
+    other_basis = {k: dataclasses.replace(t, basis="plan") for k, t in make_targets().items()}
+    assert reads("D1", targets=other_basis)["targets"] != reads("D1")["targets"]
+    assert reads("G1", previous=None)["figures_last_year"] != reads("G1")["figures_last_year"]
+    assert reads("G2", previous={("G1", "models"): 2}) == reads("G2")
+    assert reads("G2", sample=True)["figures"] != reads("G2")["figures"]
 
 
 def test_load_period_figures_reads_one_period_of_a_source():
