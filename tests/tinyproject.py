@@ -92,7 +92,9 @@ def read_from_store(project: Path) -> None:
     """Make the project's reports read the store ($REPORTKIT_STORE), as the office's do."""
     defaults = project / "params" / "defaults.yaml"
     text = defaults.read_text(encoding="utf-8")
-    defaults.write_text(text.replace("figures_file: sample/figures.csv", 'figures_file: ""'), encoding="utf-8")
+    defaults.write_text(
+        text.replace("figures_file: sample/figures.csv", 'figures_file: ""'), encoding="utf-8"
+    )
 
 
 def take_in_sample(store_dir: Path, periods: tuple[str, ...] = ("2021-FY", "2022-FY")) -> None:
@@ -116,8 +118,10 @@ def resubmit(store_dir: Path, folder: Path, period: str, district: str, changes:
         row_period, unit, name, measure, value, _source = line.split(",")
         out.append(",".join([row_period, unit, name, measure, changes.get((unit, measure), value), ""]))
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{period}-{district}-{len(list(folder.iterdir()))}.csv"
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    sent = len(list(folder.iterdir()))
+    path = folder / f"{period}-{district}-{sent}.csv"
+    # Blank lines (skipped when read) make each file new to the store, even with the same figures.
+    path.write_text("\n".join(out) + "\n" * (1 + sent), encoding="utf-8")
     [received] = take_in_files([path], ROOT / "data", store_dir)
     assert received.status == "accepted", received.verdict
     return received
