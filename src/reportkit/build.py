@@ -16,16 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .fingerprint import (
-    DataDigests,
-    combine,
-    digest_bytes,
-    fingerprint_kit,
-    fingerprint_report,
-    fingerprint_shared,
-    package_versions,
-)
-from .intake import DataError, load_org_tree, load_period_figures, load_periods, load_targets, read_yaml
+from .fingerprint import combine, digest_bytes, digest_notebook, fingerprint_kit, package_versions
+from .intake import DataError, ReportLoader, load_org_tree, load_periods, read_yaml
 from .isolate import ReportRun, ReportTask
 from .manifest import (
     BUILT,
@@ -53,7 +45,6 @@ if TYPE_CHECKING:
     from .printing import PrintService
 
 DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
-DEFAULT_FIGURES = "sample/figures.csv"  # the notebooks' own default for `figures_file`
 # A warm page prints a report in ~0.6 s against ~1.4 s for the report's own work, so one
 # browser keeps up with two report processes; more browsers only compete for the cores.
 REPORTS_PER_PRINTER = 2
@@ -157,37 +148,26 @@ def plan_jobs(layout: Layout, period: str | None = None, units: Sequence[str] = 
     return plan.period.id, list(plan.jobs)
 
 
-def _data_digests(layout: Layout, plan: Plan, source: str) -> DataDigests | str:
-    """The unit data digests of one figures source, or a digest of why it cannot be read."""
+def loader_reads(loader: ReportLoader, parameters: Mapping[str, Any]) -> dict[str, str]:
+    """What the report's notebook will read, by name: its loader, called as the notebook calls it
+    (with the parameters papermill gives the notebook), records it; nothing runs."""
     try:
-        # The one line that names where figures come from.
-        read = lambda period_id: load_period_figures(layout.data, source, period_id)  # noqa: E731
-        figures = read(plan.period.id)
-        previous = read(plan.previous.id) if plan.previous else None
-        targets = load_targets(layout.data / plan.period.targets) if plan.period.targets else {}
-    except (DataError, OSError, KeyError, ValueError) as exc:
+        return dict(loader.load(**parameters).reads)
+    except (DataError, LookupError, OSError, ValueError) as exc:
         # The report will fail and say why; its key only has to be stable.
-        return digest_bytes(b"unreadable", str(exc).encode())
-    return DataDigests(figures, previous, targets)
+        return {"unreadable": digest_bytes(b"unreadable", str(exc).encode())}
 
 
 def fingerprint_jobs(
     layout: Layout, plan: Plan, versions: Mapping[str, str] | None = None
 ) -> dict[str, dict[str, str]]:
-    """Every job's inputs by name: notebook, params, narrative, data and the shared files."""
-    data_files = fingerprint_shared(layout.data, plan.org_files, plan.period, plan.previous)
-    shared = fingerprint_kit(versions) | data_files
-    sources: dict[str, DataDigests | str] = {}
-    inputs = {}
-    for job in plan.jobs:
-        source = str(job.parameters.get("figures_file") or DEFAULT_FIGURES)
-        if source not in sources:
-            sources[source] = _data_digests(layout, plan, source)
-        digests = sources[source]
-        data = digests if isinstance(digests, str) else digests.unit(plan.tree, job.unit_code)
-        narrative = layout.params / "narrative" / plan.period.id / f"{job.unit_code}.md"
-        inputs[job.stem] = fingerprint_report(job.notebook, job.parameters, narrative, data, shared)
-    return inputs
+    """Every job's inputs by name: what its loader reads, its notebook, and the kit."""
+    kit = fingerprint_kit(versions)
+    loader = ReportLoader()  # a period's shared inputs are loaded once for all its reports
+    return {
+        job.stem: {"notebook": digest_notebook(job.notebook), **kit, **loader_reads(loader, job.parameters)}
+        for job in plan.jobs
+    }
 
 
 Listener = Callable[[JobResult], None]
