@@ -97,10 +97,13 @@ def package_versions() -> dict[str, str]:
 
 
 def fingerprint_code() -> dict[str, str]:
-    """The kit's own files: its version and code, its templates."""
+    """The kit's own files: its version and code (every module, at any depth), its templates, the
+    report font and the package's data files (problem wording, template layout)."""
     return {
-        "kit": digest_json([__version__, digest_files(PACKAGE_DIR, "*.py")]),
+        "kit": digest_json([__version__, digest_files(PACKAGE_DIR, "**/*.py")]),
         "templates": digest_files(PACKAGE_DIR / "templates", "**/*"),
+        "fonts": digest_files(PACKAGE_DIR / "fonts", "*"),
+        "package_data": digest_files(PACKAGE_DIR / "data", "*"),
     }
 
 
