@@ -154,17 +154,17 @@ class ReportShell(InteractiveShell):
         cell.outputs = []
         self.collector.start(cell.outputs)
         cell.execution_count = self.cell_count = self.execution_count
-        saved = sys.stdout, sys.stderr
+        saved = sys.stdout, sys.stderr, warnings.showwarning
         sys.stdout = StreamCapture(self.collector, "stdout")
         sys.stderr = StreamCapture(self.collector, "stderr")
+        # The host process may route warnings elsewhere (a test runner, a logger); a kernel's
+        # cells show them on stderr, so these do too. (Not catch_warnings: it would forget
+        # which warnings were already shown, and repeat them.)
+        warnings.showwarning = show_warning_on_stderr
         try:
-            # The host process may route warnings elsewhere (a test runner, a logger); a
-            # kernel's cells show them on stderr, so these do too.
-            with warnings.catch_warnings():
-                warnings.showwarning = show_warning_on_stderr
-                result = self.run_cell(cell.source, store_history=True)
+            result = self.run_cell(cell.source, store_history=True)
         finally:
-            sys.stdout, sys.stderr = saved
+            sys.stdout, sys.stderr, warnings.showwarning = saved
         if not result.success:
             raise CellError(f"cell {cell.execution_count} raised")
 
