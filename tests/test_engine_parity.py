@@ -40,6 +40,14 @@ from IPython.display import HTML, Markdown, display
 
 df = pd.DataFrame({"huyện": ["Ninh Kiều", "Cái Răng"], "hội viên": [1200, 950], "tỉ lệ": [0.5, 0.25]})"""
 
+# The kit's own charts are SVG strings it places itself: never an inline PNG as well.
+KIT_CHART = (
+    "from reportkit import charts\n"
+    "display(HTML(charts.plot_ranking(['Ninh Kiều', 'Cái Răng'], [1, 2], [3, 3], 'chỉ tiêu đạt')))"
+)
+AFTER_KIT_CHART = "plt.plot([2, 1])\nplt.show()  # the kit must not have switched the backend off"
+CLOSED_FIGURE = "plt.plot([1, 2])\nplt.close()  # closed: nothing to show"
+
 ANALYST_CELLS = [
     SETUP,
     "plt.plot([1, 2, 3], [2, 1, 3])\nplt.title('Hội viên')\nplt.show()",
@@ -54,10 +62,9 @@ ANALYST_CELLS = [
     "handle = display(Markdown('đang tính…'), display_id=True)\nhandle.update(Markdown('xong'))",
     "print('tổng', df['hội viên'].sum())\nprint('lỗi nhẹ', file=sys.stderr)",
     "warnings.warn('số liệu chưa đủ')\n'sau cảnh báo'",
-    # The kit's own charts are SVG strings it places itself: never an inline PNG as well.
-    "from decimal import Decimal\nfrom reportkit import charts\n"
-    "display(HTML(charts.plot_ranking(['Ninh Kiều', 'Cái Răng'], [1, 2], [3, 3], 'chỉ tiêu đạt')))",
-    "plt.plot([1, 2])\nplt.close()  # closed: nothing to show",
+    KIT_CHART,
+    AFTER_KIT_CHART,
+    CLOSED_FIGURE,
 ]
 
 CORPUS = {
@@ -192,12 +199,14 @@ def test_the_corpus_shows_every_kind_of_output_a_report_can_get(executed):
     cells = normalise(executed["analyst", "inprocess"])
     by_source = {cell["source"]: cell["outputs"] for cell in cells}
     images = [o for outputs in by_source.values() for o in outputs if "image/png" in o.get("mimes", [])]
-    assert len(images) == 5  # plt.show(), the figure twice (result, open at the end), pie, %matplotlib
-    assert [sorted(o["mimes"]) for o in images] == [["image/png", "text/plain"]] * 5
+    # plt.show(), the figure twice (result, and open at the cell's end), pie, %matplotlib, after the kit
+    assert len(images) == 6
+    assert [sorted(o["mimes"]) for o in images] == [["image/png", "text/plain"]] * 6
     assert [o["output_type"] for o in by_source[ANALYST_CELLS[2]]] == ["execute_result", "display_data"]
-    assert by_source[ANALYST_CELLS[-1]] == []
+    assert by_source[CLOSED_FIGURE] == []
+    assert [o["output_type"] for o in by_source[AFTER_KIT_CHART]] == ["display_data"]
     # (its missing-glyph warnings on stderr are the chart fonts' business, not the engine's)
-    kit_chart = [o for o in by_source[ANALYST_CELLS[-2]] if o["output_type"] != "stream"]
+    kit_chart = [o for o in by_source[KIT_CHART] if o["output_type"] != "stream"]
     assert [sorted(o["mimes"]) for o in kit_chart] == [["text/html", "text/plain"]]
     assert "<svg" in kit_chart[0]["data"]["text/html"]
     assert by_source[ANALYST_CELLS[10]][0]["data"]["text/markdown"] == "xong"
