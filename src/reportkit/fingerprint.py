@@ -27,6 +27,7 @@ REPORT_PACKAGES = (
     "ipython",
     "jinja2",
     "matplotlib",
+    "matplotlib-inline",  # the analysts' own figures: its print settings
     "mistune",
     "nbconvert",
     "nbformat",
