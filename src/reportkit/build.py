@@ -19,6 +19,7 @@ from . import __version__
 from .fingerprint import combine, digest_bytes, digest_notebook, fingerprint_kit, package_versions
 from .intake import DataError, ReportLoader, load_org_tree, load_periods, read_yaml
 from .isolate import ReportRun, ReportTask
+from .lab import BUILD_ENV
 from .manifest import (
     BUILT,
     FAILED,
@@ -362,7 +363,7 @@ class BuildRun:
             parameters=job.parameters,
             engine=self.options.engine,
             timeout=self.options.timeout,
-            environment={STORE_ENV: os.environ.get(STORE_ENV)},
+            environment={STORE_ENV: os.environ.get(STORE_ENV), BUILD_ENV: "1"},
             strict=self.options.strict,
         )
 

@@ -40,10 +40,13 @@ def _render(name: str, **values: Any) -> str:
 
 
 def show(html: str) -> None:
-    """Display an HTML block as a notebook output (the notebooks' only display call)."""
+    """Display an HTML block as a notebook output (the notebooks' only display call); outside a
+    build (in JupyterLab) in the report's print styles, which the built page has in its <head>."""
     from IPython.display import HTML, display
 
-    display(HTML(html))
+    from .lab import in_build, preview_html
+
+    display(HTML(html if in_build() else preview_html(html)))
 
 
 def report_date(inputs: ReportInputs) -> dt.date:

@@ -286,12 +286,14 @@ class PeriodFigures:
 
     def subtree(self, codes: Iterable[str]) -> tuple[FigureSet, list[Any]]:
         """The figures of these units, and what was read of them: each row, whether it is sample data."""
-        values, read = {}, []
+        values, read, samples = {}, [], set()
         for code in codes:
             for measure, value, sample in self.by_unit.get(code, ()):
                 values[(code, measure)] = value
                 read.append([code, measure, str(value), sample])
-        return FigureSet(self.period, values, self.is_sample), [
+                if sample:
+                    samples.add((code, measure))
+        return FigureSet(self.period, values, self.is_sample, frozenset(samples)), [
             self.period,
             self.source,
             self.is_sample,
@@ -420,6 +422,10 @@ class ReportLoader:
         figures_file: str = "",
         **params: Any,
     ) -> ReportInputs:
+        # The build passes the merged parameters; JupyterLab passes the notebook's blank defaults.
+        # Both get the same report: blanks are filled here, as the build fills them.
+        params = fill_blank_params(Path(params_dir), unit_code, {"figures_file": figures_file, **params})
+        figures_file = params.pop("figures_file", "") or ""
         key = (period, str(data_dir), figures_file or "")
         if key not in self._periods:
             try:
@@ -463,6 +469,28 @@ def load_unit_params(params_dir: Path, unit_code: str) -> dict[str, Any]:
     own = params_dir / "units" / f"{unit_code}.yaml"
     if own.is_file():
         merged.update(read_yaml(own))
+    return merged
+
+
+def is_blank(value: Any) -> bool:
+    """A parameter the caller left to the params files: None, "", an empty list or mapping."""
+    return value is None or (isinstance(value, str | list | tuple | dict) and not value)
+
+
+def fill_blank_params(params_dir: Path, unit_code: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The caller's parameters, each blank one (and each one not given) taken from defaults.yaml
+    overlaid with units/<code>.yaml: the merge the build makes before it runs a notebook, made
+    again for a notebook run in JupyterLab. A missing params file gives nothing.
+
+    The result is what the report is keyed on (`params` in its reads), not the files: a comment in
+    a params file, or a value the caller overrides, rebuilds nothing."""
+    from_files = {}
+    if (params_dir / "defaults.yaml").is_file():
+        from_files = load_unit_params(params_dir, unit_code)
+    merged = dict(given)
+    for name, value in from_files.items():
+        if is_blank(merged.get(name)):
+            merged[name] = value
     return merged
 
 

@@ -190,9 +190,17 @@ class FigureSet:
     period: str
     values: Mapping[tuple[str, str], Decimal]
     is_sample: bool = False
+    # The (unit_code, measure) rows that came from sample data, where the reader knows them per row;
+    # None: only the set's `is_sample` is known, and it stands for every row.
+    sample_rows: frozenset[tuple[str, str]] | None = None
 
     def get(self, unit_code: str, measure: str) -> Decimal | None:
         return self.values.get((unit_code, measure))
+
+    def is_sample_row(self, unit_code: str, measure: str) -> bool:
+        if self.sample_rows is None:
+            return self.is_sample
+        return (unit_code, measure) in self.sample_rows
 
 
 class Status(StrEnum):
