@@ -146,3 +146,21 @@ def test_style_chart_gives_the_report_font_frame_and_greyscale_fills():
     fills = [matplotlib.colors.to_hex(p.get_facecolor()) for p in (first, second)]
     assert fills == [s["color"] for s in list(STYLE.values())[:2]]
     plt.close(fig)
+
+
+def test_the_example_notebook_runs_and_draws_a_chart(sample_store, tmp_path):
+    import papermill
+
+    path = ROOT / "notebooks" / "examples" / "phan-tich.ipynb"
+    # Run where JupyterLab runs it: in its own folder, against the store of the sample submissions.
+    done = papermill.execute_notebook(
+        str(path),
+        str(tmp_path / "out.ipynb"),
+        engine_name="reportkit",
+        cwd=str(path.parent),
+        progress_bar=False,
+    )
+    outputs = [o for cell in done.cells for o in cell.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    assert any("text/html" in o.get("data", {}) for o in outputs)  # the frames, as tables
+    assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]

@@ -1,0 +1,89 @@
+"""A notebook run in JupyterLab gives the committee's report: the build's parameters, its styles."""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import pytest
+from conftest import ROOT
+
+from reportkit import document, lab
+from reportkit.build import plan_build
+from reportkit.intake import ReportLoader, fill_blank_params, load_report_inputs
+from reportkit.spec import Layout
+
+
+def notebook_parameters(name: str) -> dict:
+    """The values a notebook's parameters cell sets: what a run in JupyterLab passes."""
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    [cell] = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    values: dict = {}
+    exec(compile(ast.parse(cell.source), name, "exec"), {}, values)
+    return values
+
+
+@pytest.mark.parametrize(("unit", "notebook"), [("92", "city.ipynb"), ("917", "district.ipynb")])
+def test_lab_and_the_build_load_the_same_report(sample_store, monkeypatch, unit, notebook):
+    [job] = plan_build(Layout(ROOT), "2022-FY", [unit]).jobs
+    built = ReportLoader().load(**job.parameters)
+    monkeypatch.chdir(ROOT / "notebooks")
+    given = notebook_parameters(notebook) | {"unit_code": unit}
+    in_lab = load_report_inputs(
+        given.pop("unit_code"), given.pop("period"), given.pop("data_dir"), given.pop("params_dir"),
+        given.pop("figures_file"), **given,
+    )  # fmt: skip
+    assert in_lab.params == built.params
+    assert dict(in_lab.reads) == dict(built.reads)  # the same key: one report, however it was run
+
+
+def test_the_city_notebook_in_lab_has_its_signer_and_recipients(sample_store, monkeypatch):
+    monkeypatch.chdir(ROOT / "notebooks")
+    given = notebook_parameters("city.ipynb")
+    assert given["signer_name"] == "" and given["recipients"] == []  # blank in the notebook
+    inputs = load_report_inputs("92", "", "../data", "../params", "", signer_name="", recipients=[])
+    assert inputs.params["signer_name"] == "Nguyễn Vũ Phương"  # from params/units/92.yaml
+    assert inputs.params["recipients"][-1] == "Lưu VT."
+
+
+def test_a_value_the_caller_gives_wins_over_the_files(tmp_path):
+    (tmp_path / "units").mkdir()
+    (tmp_path / "defaults.yaml").write_text('signer_name: ""\nplace: Cần Thơ\nrecipients: [A]\n', "utf-8")
+    (tmp_path / "units" / "1.yaml").write_text("signer_name: Lê Văn Ba\n", "utf-8")
+    given = {"signer_name": "Trần Thị Tư", "place": "", "recipients": [], "doc_number": "5"}
+    assert fill_blank_params(tmp_path, "1", given) == {
+        "signer_name": "Trần Thị Tư",
+        "place": "Cần Thơ",
+        "recipients": ["A"],
+        "doc_number": "5",
+    }
+    assert fill_blank_params(tmp_path, "2", {})["signer_name"] == ""
+    assert fill_blank_params(tmp_path / "absent", "1", {"place": ""}) == {"place": ""}
+
+
+def test_scoped_styles_leave_jupyterlab_alone():
+    css = "/* c */ @page { size: A4; @top-center { content: none; } }\nhtml { font-size: 13pt; }\n"
+    css += "p, .rk-title > h1 { margin: 0; }"
+    scoped = lab.scope_css(css, "s")
+    assert scoped == ".s { font-size: 13pt; }\n.s p, .s .rk-title > h1 { margin: 0; }"
+
+
+def show_html(monkeypatch, html: str) -> str:
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda value: shown.append(value.data))
+    document.show(html)
+    return shown[0]
+
+
+def test_outside_a_build_a_block_shows_in_the_report_styles(monkeypatch):
+    monkeypatch.delenv(lab.BUILD_ENV, raising=False)
+    body = show_html(monkeypatch, "<p>x</p>")
+    assert body.startswith("<style>") and body.endswith('<div class="rk-lab-preview rk-page"><p>x</p></div>')
+    assert ".rk-lab-preview .rk-closing" in body and "@font-face" not in body
+    # The header brings the report font once; the built page has it in its <head>.
+    assert "@font-face" in show_html(monkeypatch, '<table class="rk-header"></table>')
+
+
+def test_in_a_build_a_block_is_shown_as_it_is(monkeypatch):
+    monkeypatch.setenv(lab.BUILD_ENV, "1")
+    assert show_html(monkeypatch, "<p>x</p>") == "<p>x</p>"
