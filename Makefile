@@ -8,7 +8,7 @@ WORKERS ?=
 
 BUILD_ARGS := $(if $(PERIOD),--period $(PERIOD)) $(foreach u,$(UNITS),--unit $(u)) $(if $(WORKERS),--workers $(WORKERS))
 
-.PHONY: setup reports serve test lint lab sample notebooks clean
+.PHONY: setup reports serve test lint lab sample clean
 
 $(VENV)/.installed: pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -34,14 +34,17 @@ lint: setup
 	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)
 	$(BIN)/ruff format --check src tests scripts $(wildcard benchmarks)
 
-lab: setup  ## open the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+# JupyterLab refuses to run as root without --allow-root, and cannot open a browser on a Linux
+# machine without a display (it then prints the address to open).
+USER_ID ?= $(shell id -u)
+NO_DISPLAY := $(and $(filter Linux,$(shell uname -s)),$(if $(DISPLAY)$(WAYLAND_DISPLAY),,yes))
+LAB_ARGS := --ServerApp.root_dir=notebooks $(if $(filter 0,$(USER_ID)),--allow-root) $(if $(NO_DISPLAY),--no-browser)
+
+lab: setup  ## open the notebooks in JupyterLab (the notebooks are the source: edit them there)
+	$(BIN)/jupyter lab $(LAB_ARGS)
 
 sample: setup  ## regenerate the sample data (deterministic)
 	$(BIN)/reportkit sample
-
-notebooks: setup  ## rewrite the two notebooks clean from scripts/write_notebooks.py
-	$(BIN)/python scripts/write_notebooks.py
 
 clean:
 	rm -rf outputs/*/

@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 def report_blocks(job) -> list[str]:
-    """What the notebook's cells display, called directly (scripts/write_notebooks.py)."""
+    """What the notebook's cells display, called directly (as notebooks/*.ipynb call them)."""
     import reportkit as rk
 
     inputs = rk.load_report_inputs(**job.parameters)

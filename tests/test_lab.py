@@ -87,3 +87,22 @@ def test_outside_a_build_a_block_shows_in_the_report_styles(monkeypatch):
 def test_in_a_build_a_block_is_shown_as_it_is(monkeypatch):
     monkeypatch.setenv(lab.BUILD_ENV, "1")
     assert show_html(monkeypatch, "<p>x</p>") == "<p>x</p>"
+
+
+def test_the_city_notebook_run_as_in_lab_shows_the_committees_report(sample_store, monkeypatch, tmp_path):
+    import papermill
+
+    monkeypatch.delenv(lab.BUILD_ENV, raising=False)
+    notebooks = ROOT / "notebooks"
+    # As JupyterLab runs it: in its folder, with the parameters cell as committed (blank signer).
+    done = papermill.execute_notebook(
+        str(notebooks / "city.ipynb"), str(tmp_path / "out.ipynb"), engine_name="reportkit",
+        cwd=str(notebooks), progress_bar=False,
+    )  # fmt: skip
+    outputs = [o for cell in done.cells for o in cell.get("outputs", [])]
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    text = "".join(html)
+    assert "Nguyễn Vũ Phương" in text and "Hội Nông dân 8 quận, huyện" in text  # params/units/92.yaml
+    assert all(block.startswith("<style>") and "rk-lab-preview" in block for block in html)
+    assert sum("@font-face" in block for block in html) == 1  # the header brings the font
+    assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]

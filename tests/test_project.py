@@ -11,6 +11,10 @@ import yaml
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# Every notebook of the project, the examples too (not JupyterLab's checkpoints, which git ignores).
+ALL_NOTEBOOKS = sorted(
+    p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
 PARAM_FILES = sorted((ROOT / "params").rglob("*.yaml"))
 
 
@@ -26,7 +30,7 @@ def test_there_is_a_district_and_a_city_notebook():
     assert [p.name for p in NOTEBOOKS] == ["city.ipynb", "district.ipynb"]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())
 def test_committed_notebooks_have_no_outputs(path):
     raw = json.loads(path.read_text(encoding="utf-8"))
     for cell in raw["cells"]:
@@ -98,3 +102,21 @@ def test_make_reports_takes_the_sample_submissions_in_first():
 
 def test_the_store_is_not_committed():
     assert "store/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_notebooks_are_the_source_nothing_rewrites_them():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "write_notebooks" not in makefile and not (ROOT / "scripts" / "write_notebooks.py").exists()
+    assert ROOT / "notebooks" / "examples" / "phan-tich.ipynb" in ALL_NOTEBOOKS
+
+
+@pytest.mark.parametrize(("user_id", "root_flag"), [("0", True), ("1000", False)])
+def test_make_lab_opens_at_the_notebooks_as_root_or_not(user_id, root_flag):
+    import subprocess
+
+    dry = subprocess.run(
+        ["make", "-n", "lab", f"USER_ID={user_id}"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    [command] = [line for line in dry.stdout.splitlines() if "jupyter lab" in line]
+    assert "--ServerApp.root_dir=notebooks" in command
+    assert ("--allow-root" in command) is root_flag

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -13,11 +12,10 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 
 def _real_parameters_cell() -> str:
-    # The real notebooks' parameters cell, so tiny notebooks take the same parameters.
-    spec = importlib.util.spec_from_file_location("write_notebooks", ROOT / "scripts" / "write_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.PARAMETERS.format(unit="917", symbol="BC/HND")
+    # The real district notebook's parameters cell, so tiny notebooks take the same parameters.
+    notebook = nbformat.read(ROOT / "notebooks" / "district.ipynb", as_version=4)
+    [cell] = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    return cell.source
 
 
 PARAMETERS = _real_parameters_cell()

@@ -73,18 +73,27 @@ def preview_html(html: str) -> str:
     return f'<style>{fonts}{preview_css()}</style><div class="{SCOPE} rk-page">{html}</div>'
 
 
-def build_pdf(unit_code: str, period: str = "", root: str | Path = "..") -> Path:
-    """Build one unit's report as the office does (`reportkit build --unit <code>`), from the
-    project folder `root` (the notebooks' parent, where JupyterLab runs them), and return its PDF.
+def find_project(start: Path) -> Path:
+    """The project folder holding `start`: the nearest one with data/periods.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / "data" / "periods.yaml").is_file():
+            return folder
+    raise FileNotFoundError(f"Không tìm thấy thư mục dự án (có data/periods.yaml) chứa {start}")
+
+
+def build_pdf(unit_code: str, period: str = "", root: str | Path | None = None) -> Path:
+    """Build one unit's report as the office does (`reportkit build --unit <code>`) and return its
+    PDF. `root` is the project folder; by default the one the notebook runs in (JupyterLab runs a
+    notebook in its own folder, under notebooks/).
 
     The build runs in its own process: a notebook's kernel already runs an event loop, which the
     build's browser control cannot share. Its progress is printed; a failed build raises."""
     from .build import plan_build
     from .spec import Layout
 
-    layout = Layout(Path(root).resolve())
+    layout = Layout(Path(root).resolve() if root else find_project(Path.cwd().resolve()))
     run_cli = "import sys; from reportkit.cli import main; sys.exit(main(sys.argv[1:]))"
-    command = [sys.executable, "-c", run_cli, "build", "--root", str(layout.root), "--unit", unit_code]
+    command = [sys.executable, "-c", run_cli, "--root", str(layout.root), "build", "--unit", unit_code]
     if period:
         command += ["--period", period]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
