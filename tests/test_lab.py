@@ -64,8 +64,11 @@ def test_a_value_the_caller_gives_wins_over_the_files(tmp_path):
 def test_scoped_styles_leave_jupyterlab_alone():
     css = "/* c */ @page { size: A4; @top-center { content: none; } }\nhtml { font-size: 13pt; }\n"
     css += "p, .rk-title > h1 { margin: 0; }"
-    scoped = lab.scope_css(css, "s")
-    assert scoped == ".s { font-size: 13pt; }\n.s p, .s .rk-title > h1 { margin: 0; }"
+    scoped = lab.scope_css(css, (".a", ".b"))
+    assert (
+        scoped
+        == ".a, .b { font-size: 13pt; }\n.a p, .a .rk-title > h1, .b p, .b .rk-title > h1 { margin: 0; }"
+    )
 
 
 def show_html(monkeypatch, html: str) -> str:
@@ -75,13 +78,13 @@ def show_html(monkeypatch, html: str) -> str:
     return shown[0]
 
 
-def test_outside_a_build_a_block_shows_in_the_report_styles(monkeypatch):
+def test_outside_a_build_the_header_brings_the_report_styles(monkeypatch):
     monkeypatch.delenv(lab.BUILD_ENV, raising=False)
-    body = show_html(monkeypatch, "<p>x</p>")
-    assert body.startswith("<style>") and body.endswith('<div class="rk-lab-preview rk-page"><p>x</p></div>')
-    assert ".rk-lab-preview .rk-closing" in body and "@font-face" not in body
-    # The header brings the report font once; the built page has it in its <head>.
-    assert "@font-face" in show_html(monkeypatch, '<table class="rk-header"></table>')
+    header = '<table class="rk-header"></table>'
+    shown = show_html(monkeypatch, header)
+    assert shown.startswith("<style>@font-face") and shown.endswith("</style>" + header)
+    assert ".jp-OutputArea-output .rk-closing" in shown and "\np {" not in shown
+    assert show_html(monkeypatch, "<p>x</p>") == "<p>x</p>"  # every other block as the build has it
 
 
 def test_in_a_build_a_block_is_shown_as_it_is(monkeypatch):
@@ -103,6 +106,5 @@ def test_the_city_notebook_run_as_in_lab_shows_the_committees_report(sample_stor
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     text = "".join(html)
     assert "Nguyễn Vũ Phương" in text and "Hội Nông dân 8 quận, huyện" in text  # params/units/92.yaml
-    assert all(block.startswith("<style>") and "rk-lab-preview" in block for block in html)
-    assert sum("@font-face" in block for block in html) == 1  # the header brings the font
+    assert [block.startswith("<style>") for block in html] == [True] + [False] * (len(html) - 1)
     assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]

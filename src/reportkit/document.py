@@ -40,8 +40,9 @@ def _render(name: str, **values: Any) -> str:
 
 
 def show(html: str) -> None:
-    """Display an HTML block as a notebook output (the notebooks' only display call); outside a
-    build (in JupyterLab) in the report's print styles, which the built page has in its <head>."""
+    """Display an HTML block as a notebook output (the notebooks' only display call). Outside a
+    build (in JupyterLab) the header brings the report's print styles, which the built page has in
+    its <head>."""
     from IPython.display import HTML, display
 
     from .lab import in_build, preview_html

@@ -1,5 +1,5 @@
 """Lab: what a report notebook needs when an analyst runs it in JupyterLab rather than in a build —
-the report's print styles around its blocks, and a one-line build of the open unit's PDF.
+the report's print styles for its outputs, and a one-line build of the open unit's PDF.
 
 Kept light (standard library only at import): build.py reads BUILD_ENV from here.
 """
@@ -13,23 +13,28 @@ import subprocess
 import sys
 from pathlib import Path
 
-# Set by the build in every report process (and so in a report's kernel): the built page carries
-# the report's styles once, in its <head>; only a notebook run elsewhere needs them in its outputs.
+# Set by the build in every report process (and so in a report's kernel): the built page has the
+# report's styles in its <head>; only a notebook run elsewhere needs them in an output.
 BUILD_ENV = "REPORTKIT_BUILD"
 STYLESHEET = Path(__file__).parent / "templates" / "reportkit" / "report.css"
-# Every block shown in JupyterLab sits in this element, and every rule of the report's stylesheet
-# is scoped to it: the report's `p`, `h1` or `body` rules must not restyle JupyterLab itself.
-SCOPE = "rk-lab-preview"
-FONT_CARRIER = 'class="rk-header"'  # the report's first block: it brings the font
+# JupyterLab's elements for a cell's outputs and for a Markdown cell: the report's rules apply
+# inside them only, so its `p`, `h1` or `html` rules style what the report prints, never JupyterLab.
+SCOPES = (".jp-OutputArea-output", ".jp-MarkdownOutput")
+# The page's text block (A4 less its 30 + 15 mm margins): outputs wrap as they will print.
+TEXT_WIDTH = "165mm"
+# The report's first block brings the styles, once: a <style> in an output applies to the whole
+# JupyterLab page for as long as that output is shown, and the header is always run first.
+STYLE_CARRIER = 'class="rk-header"'
 
 
 def in_build() -> bool:
     return bool(os.environ.get(BUILD_ENV))
 
 
-def scope_css(css: str, scope: str) -> str:
-    """The stylesheet's rules with every selector placed inside `.scope`; at-rules (@page: the
-    page box, which a notebook does not have) are left out."""
+def scope_css(css: str, scopes: tuple[str, ...]) -> str:
+    """The stylesheet's rules with every selector placed inside each of `scopes` (`html` and
+    `body` become the scope itself); at-rules (@page, @media print) are left out: a notebook has
+    no page box."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     rules, depth, start = [], 0, 0
     for index, char in enumerate(css):
@@ -45,32 +50,32 @@ def scope_css(css: str, scope: str) -> str:
         selectors, _, body = rule.partition("{")
         if selectors.strip().startswith("@"):
             continue
-        parts = [_scope_selector(s.strip(), scope) for s in selectors.split(",") if s.strip()]
+        names = [s.strip() for s in selectors.split(",") if s.strip()]
+        parts = [_scope_selector(name, scope) for scope in scopes for name in names]
         scoped.append(f"{', '.join(parts)} {{{body}")
     return "\n".join(scoped)
 
 
 def _scope_selector(selector: str, scope: str) -> str:
-    if selector in ("html", "body"):
-        return f".{scope}"
-    return f".{scope} {selector}"
+    return scope if selector in ("html", "body") else f"{scope} {selector}"
 
 
 @functools.cache
 def preview_css() -> str:
-    """The report's stylesheet, scoped for a notebook's outputs."""
-    return scope_css(STYLESHEET.read_text(encoding="utf-8"), SCOPE)
+    """The report font (the shipped files, as the built page embeds them) and its stylesheet,
+    scoped to JupyterLab's outputs and Markdown cells."""
+    from .fonts import font_face_css
+
+    width = f"{', '.join(SCOPES)} {{ max-width: {TEXT_WIDTH}; }}"
+    return "\n".join([font_face_css(), scope_css(STYLESHEET.read_text(encoding="utf-8"), SCOPES), width])
 
 
 def preview_html(html: str) -> str:
-    """A report block as JupyterLab should show it: in the report's styles, as it prints.
-
-    Every block carries the (small) stylesheet, so each looks right however the cells are re-run;
-    the header block alone carries the report font's files (1,5 MB), as the built page does once."""
-    from .fonts import font_face_css
-
-    fonts = font_face_css() + "\n" if FONT_CARRIER in html else ""
-    return f'<style>{fonts}{preview_css()}</style><div class="{SCOPE} rk-page">{html}</div>'
+    """A report block as JupyterLab should show it: as the build's page has it, and the header with
+    the report's styles ahead of it."""
+    if STYLE_CARRIER not in html:
+        return html
+    return f"<style>{preview_css()}</style>{html}"
 
 
 def find_project(start: Path) -> Path:
