@@ -74,7 +74,7 @@ def build_server(project: Path) -> Iterator[None]:
 def naive(project: Path, period: str) -> float:
     """(a): papermill, nbconvert and a cold browser per report, one report after the other."""
     sys.path.insert(0, str(ROOT / "src"))
-    from reportkit.build import Layout, plan_build
+    from reportkit.build.plan import Layout, plan_build
 
     plan = plan_build(Layout(project), period)
     out = project / "naive"

@@ -76,7 +76,7 @@ def measure(project: Path, workers: int | None, units: list[str]) -> dict[str, f
 
 def fingerprint_all(project: Path) -> float:
     """Plan and fingerprint every unit's report: what a rebuild with nothing changed costs."""
-    from reportkit.build import Layout, fingerprint_jobs, plan_build
+    from reportkit.build.plan import Layout, fingerprint_jobs, plan_build
 
     started = time.perf_counter()
     layout = Layout(project)

@@ -14,10 +14,10 @@ import nbformat
 import pytest
 from tinyproject import make_project, set_figure, write_notebooks
 
-from reportkit import isolate
-from reportkit.build import BuildOptions, JobState, Layout, build_period, plan_build
+from reportkit.build import isolate
+from reportkit.build.manifest import period_lock
+from reportkit.build.plan import BuildOptions, JobState, Layout, build_period, plan_build
 from reportkit.cli import main
-from reportkit.manifest import period_lock
 
 pytestmark = pytest.mark.e2e
 
@@ -100,8 +100,8 @@ def process_gone(pid: int) -> bool:
 
 
 def test_the_reports_that_took_longest_last_time_start_first_and_new_ones_before_them():
-    from reportkit.build import Job, longest_first
-    from reportkit.manifest import BUILT, Entry, Manifest
+    from reportkit.build.manifest import BUILT, Entry, Manifest
+    from reportkit.build.plan import Job, longest_first
 
     jobs = [Job(code, code, Path("district.ipynb"), code, {}) for code in ("92", "917", "918", "919", "923")]
     last = {"92": 3.5, "917": 1.2, "918": 2.4, "919": 1.2}  # 923 was never built

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from test_e2e import DISTRICTS, dotted, flat, pdf_pages
 
-from reportkit.build import BuildOptions, JobState, Layout, build_period
+from reportkit.build.plan import BuildOptions, JobState, Layout, build_period
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from reportkit.intake import DataError, load_catalogue, load_org_tree, load_targets
 from reportkit.model import Kind
-from reportkit.sample import split_largest_remainder
+from reportkit.report.inputs import DataError, load_catalogue, load_org_tree, load_targets
+from reportkit.submissions.sample import split_largest_remainder
 
 DATA = ROOT / "data"
 LEVELS = DATA / "org" / "levels.yaml"
@@ -132,7 +132,7 @@ def test_sample_figures_are_possible_and_plausible(catalogue):
 def test_sample_generator_is_deterministic(tmp_path):
     import shutil
 
-    from reportkit.sample import make_sample
+    from reportkit.submissions.sample import make_sample
 
     shutil.copytree(DATA, tmp_path / "data")
     make_sample(tmp_path / "data")
@@ -145,9 +145,9 @@ def test_sample_generator_is_deterministic(tmp_path):
 
 
 def test_sample_has_districts_missing_and_exceeding_targets():
-    from reportkit.intake import load_report_inputs
-    from reportkit.metrics import compute_report
     from reportkit.model import Kind, Status
+    from reportkit.report.inputs import load_report_inputs
+    from reportkit.report.metrics import compute_report
 
     inputs = load_report_inputs("92", "2022-FY", DATA, ROOT / "params", "sample/figures.csv")
     report = compute_report(inputs, compare_children=True)
@@ -177,7 +177,7 @@ def test_sample_submissions_hold_the_sample_figures_once_each():
 
 
 def test_a_target_in_both_the_catalogue_and_the_targets_file_is_refused(tmp_path, catalogue, tree):
-    from reportkit.intake import load_plan_targets
+    from reportkit.report.inputs import load_plan_targets
 
     path = tmp_path / "targets.csv"
     path.write_text("unit_code,indicator_id,target,basis\n92,new_members,5620,plan\n", encoding="utf-8")
@@ -190,7 +190,7 @@ def test_a_target_in_both_the_catalogue_and_the_targets_file_is_refused(tmp_path
 
 
 def test_the_shipped_plan_gives_each_target_once_and_the_city_its_plan_figure(catalogue, tree):
-    from reportkit.intake import load_plan_targets
+    from reportkit.report.inputs import load_plan_targets
 
     catalogue_path = DATA / "catalogue" / "indicators-2022.yaml"
     targets = load_plan_targets(DATA / "targets" / "targets-2022.csv", catalogue, catalogue_path, tree)

@@ -16,7 +16,7 @@ from conftest import ROOT
 from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 from pypdf import PdfReader
 
-from reportkit.build import BuildOptions, Layout, build_period
+from reportkit.build.plan import BuildOptions, Layout, build_period
 from reportkit.cli import main
 
 pytestmark = pytest.mark.e2e

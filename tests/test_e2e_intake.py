@@ -12,9 +12,9 @@ from conftest import ROOT
 from pypdf import PdfReader
 from workbooks import children, district_values, fill
 
-from reportkit.build import BuildOptions, Layout, build_period
+from reportkit.build.plan import BuildOptions, Layout, build_period
 from reportkit.cli import main
-from reportkit.store import STORE_ENV
+from reportkit.submissions.store import STORE_ENV
 
 pytestmark = pytest.mark.e2e
 DISTRICTS = [u["code"] for u in children("92")]

@@ -10,8 +10,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
-from reportkit.engine import ENGINE_NAME, LANGUAGE_INFO
-from reportkit.isolate import ReportTask, execute_report
+from reportkit.build.engine import ENGINE_NAME, LANGUAGE_INFO
+from reportkit.build.isolate import ReportTask, execute_report
 
 
 def notebook(*sources: str) -> nbformat.NotebookNode:

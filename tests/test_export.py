@@ -14,7 +14,7 @@ from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 
-from reportkit import export
+from reportkit.build import export
 
 # Markers that must never reach the report (code, parameters, removed cells).
 CODE_MARK = "CODE_SOURCE_MUST_NOT_SHOW"
@@ -438,7 +438,7 @@ def test_a_reused_page_prints_a_report_as_a_fresh_browser_does(printer, tmp_path
 def test_the_printers_tiny_window_does_not_change_the_pdf(printer, tmp_path, monkeypatch):
     # The PDF is laid out for A4, not for the window: a report of several pages, with a
     # chart and a table, prints the same text on the same pages in a window of usual size.
-    from reportkit import charts
+    from reportkit.report import charts
 
     chart = charts.plot_ranking(["Quận Ô Môn", "Huyện Cờ Đỏ"], [7, 9], [12, 12], "Số chỉ tiêu đạt")
     rows = "".join(f"<tr><td>Chỉ tiêu {n}</td><td>{n * 1234:,}</td></tr>" for n in range(40))
@@ -516,7 +516,7 @@ def _printed_text(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def noisy_notebook(tmp_path_factory) -> nbformat.NotebookNode:
     """Executed for real: cells print to stdout and stderr, warn, and show the report."""
-    from reportkit.isolate import ReportTask, execute_report
+    from reportkit.build.isolate import ReportTask, execute_report
 
     folder = tmp_path_factory.mktemp("noisy")
     nb = new_notebook(cells=[new_code_cell(source) for source in NOISY_CELLS])

@@ -8,10 +8,10 @@ import pytest
 from conftest import ROOT, figures, make_targets, make_tree
 from tinyproject import grassroots_of, make_project, set_figure, write_notebooks
 
-from reportkit import fingerprint
-from reportkit.build import Layout, fingerprint_jobs, plan_build
-from reportkit.fingerprint import DataDigests, combine
-from reportkit.intake import load_period_figures
+from reportkit.build import fingerprint
+from reportkit.build.fingerprint import DataDigests, combine
+from reportkit.build.plan import Layout, fingerprint_jobs, plan_build
+from reportkit.report.inputs import load_period_figures
 
 DISTRICTS = ["917", "918", "919", "923", "924", "925", "926", "927"]
 
@@ -110,7 +110,7 @@ def test_templates_code_and_versions_are_inputs_of_every_report(project, tmp_pat
     monkeypatch.setattr(fingerprint, "PACKAGE_DIR", package)
     css = package / "templates" / "reportkit" / "report.css"
     assert stale_after(project, lambda: css.write_text(css.read_text() + "\n")) == {"92", *DISTRICTS}
-    code = package / "metrics.py"
+    code = package / "report" / "metrics.py"
     assert stale_after(project, lambda: code.write_text(code.read_text() + "\n")) == {"92", *DISTRICTS}
     versions = fingerprint.package_versions()
     edit = lambda: monkeypatch.setattr(fingerprint, "package_versions", lambda: versions | {"pandas": "0"})  # noqa: E731

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workbooks import children, fill
 
-from reportkit import store
-from reportkit.intake import load_plan
-from reportkit.receive import take_in_files
-from reportkit.templates_xlsx import write_template
+from reportkit.report.inputs import load_plan
+from reportkit.submissions import store
+from reportkit.submissions.intake import take_in_files
+from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 DISTRICT = "919"

@@ -53,7 +53,7 @@ def test_every_parameter_in_params_is_declared_in_the_notebooks(param_file):
 
 
 def test_build_injects_only_declared_parameters():
-    from reportkit.build import Layout, plan_jobs
+    from reportkit.build.plan import Layout, plan_jobs
 
     _, jobs = plan_jobs(Layout(ROOT), "2022-FY")
     for job in jobs:

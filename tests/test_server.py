@@ -15,7 +15,7 @@ import pytest
 from tinyproject import make_project, write_notebooks
 
 from reportkit import server
-from reportkit.build import BuildOptions, Layout
+from reportkit.build.plan import BuildOptions, Layout
 from reportkit.cli import main
 
 PERIOD = "2022-FY"
@@ -82,7 +82,7 @@ def test_a_socket_left_by_a_killed_server_is_ignored(tmp_path, monkeypatch):
 def test_an_error_of_the_build_reaches_the_command_as_itself():
     from multiprocessing import Pipe
 
-    from reportkit.intake import DataError
+    from reportkit.report.inputs import DataError
 
     server_end, client_end = Pipe()
     server_end.send(("start", "job"))

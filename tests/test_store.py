@@ -10,12 +10,12 @@ import pytest
 from conftest import ROOT
 from workbooks import cell_of, district_values, fill, sample_figures, set_saved_time, snapshot
 
-from reportkit import store
 from reportkit.cli import main
-from reportkit.feedback import render_conclusion
-from reportkit.intake import load_period_figures, load_plan
-from reportkit.receive import rebuild_store, take_in_files
-from reportkit.templates_xlsx import write_template
+from reportkit.report.inputs import load_period_figures, load_plan
+from reportkit.submissions import store
+from reportkit.submissions.feedback import render_conclusion
+from reportkit.submissions.intake import rebuild_store, take_in_files
+from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 SUBMISSIONS = DATA / "sample" / "submissions"

@@ -10,16 +10,16 @@ __version__ = "0.1.0"
 # The notebooks' functions, loaded on first use: `reportkit build` with nothing to rebuild
 # must not pay for pandas and matplotlib.
 _EXPORTS = {
-    "compute_report": "metrics",
-    "load_report_inputs": "intake",
-    "load_unit_params": "intake",
-    "render_analyst_sections": "document",
-    "render_appendix": "document",
-    "render_closing": "document",
-    "render_districts": "document",
-    "render_header": "document",
-    "render_results": "document",
-    "show": "document",
+    "compute_report": "report.metrics",
+    "load_report_inputs": "report.inputs",
+    "load_unit_params": "report.inputs",
+    "render_analyst_sections": "report.document",
+    "render_appendix": "report.document",
+    "render_closing": "report.document",
+    "render_districts": "report.document",
+    "render_header": "report.document",
+    "render_results": "report.document",
+    "show": "report.document",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 # Only the light modules here: `reportkit build` hands its build to a running server before
 # it imports anything else. Every command imports what it needs itself.
-from .spec import (
+from .build.spec import (
     DEFAULT_ENGINE,
     DEFAULT_TIMEOUT_S,
     ENGINES,
@@ -223,7 +223,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
 
 
 def _build_here(layout: Layout, args: argparse.Namespace, options: BuildOptions, console: Console) -> Built:
-    from .build import build_period
+    from .build.plan import build_period
 
     with BuildProgress(console) as progress:
         _, results = build_period(
@@ -331,7 +331,7 @@ def print_summary(console: Console, results: Sequence[JobResult], seconds: float
             console.print(f"[red]LỖI[/] {r.job.stem}: {r.error} (notebook: {notebook})", highlight=False)
     for r in results:
         if r.log_line:
-            from .manifest import log_name
+            from .build.manifest import log_name
 
             console.print(
                 f"[yellow]Có thông báo khi chạy[/] {r.job.stem}: {r.log_line} "
@@ -395,15 +395,15 @@ def _run(args: argparse.Namespace, console: Console) -> int:
 
 def _is_users_to_fix(exc: Exception) -> bool:
     """Bad data or a bad store: said in a line, not a traceback."""
-    from .fonts import FontError
-    from .intake import DataError
-    from .store import StoreError
+    from .report.fonts import FontError
+    from .report.inputs import DataError
+    from .submissions.store import StoreError
 
     return isinstance(exc, DataError | StoreError | FontError)
 
 
 def run_sample(args: argparse.Namespace, console: Console) -> int:
-    from .sample import make_sample
+    from .submissions.sample import make_sample
 
     make_sample(args.root.resolve() / "data")
     console.print("Đã sinh lại dữ liệu mẫu: data/sample/figures.csv, data/sample/submissions/, data/targets/")
@@ -411,8 +411,8 @@ def run_sample(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_template(args: argparse.Namespace, console: Console) -> int:
-    from .intake import DataError, load_plan
-    from .templates_xlsx import submitting_units, write_template
+    from .report.inputs import DataError, load_plan
+    from .submissions.templates import submitting_units, write_template
 
     root = args.root.resolve()
     plan = load_plan(root / "data", args.period)
@@ -431,10 +431,10 @@ def run_template(args: argparse.Namespace, console: Console) -> int:
 def run_intake(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from .feedback import write_reports
-    from .intake import load_plan
-    from .receive import take_in_files
-    from .store import locate_store
+    from .report.inputs import load_plan
+    from .submissions.feedback import write_reports
+    from .submissions.intake import take_in_files
+    from .submissions.store import locate_store
 
     root = args.root.resolve()
     if args.period:
@@ -474,11 +474,11 @@ def _intake_row(item, reports) -> list[str]:
 def run_trace(args: argparse.Namespace, console: Console) -> int:
     from contextlib import closing
 
-    from .feedback import render_trace
     from .formats import format_plain
-    from .intake import DataError, load_plan
-    from .metrics import compute_outcome
-    from .store import locate_db, locate_store, open_readonly, read_figures, trace
+    from .report.inputs import DataError, load_plan
+    from .report.metrics import compute_outcome
+    from .submissions.feedback import render_trace
+    from .submissions.store import locate_db, locate_store, open_readonly, read_figures, trace
 
     root = args.root.resolve()
     plan = load_plan(root / "data", args.period)
@@ -510,8 +510,8 @@ def run_trace(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_rebuild(args: argparse.Namespace, console: Console) -> int:
-    from .receive import rebuild_store
-    from .store import locate_store
+    from .submissions.intake import rebuild_store
+    from .submissions.store import locate_store
 
     root = args.root.resolve()
     store_dir = locate_store(root)

@@ -19,8 +19,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from .fingerprint import fingerprint_code
-from .spec import STORE_ENV, BuildOptions, Job, JobResult, JobState, Layout, PlanSummary
+from .build.fingerprint import fingerprint_code
+from .build.spec import STORE_ENV, BuildOptions, Job, JobResult, JobState, Layout, PlanSummary
 
 PROTOCOL = 2
 DEFAULT_IDLE_S = 3600.0  # a server nobody used for an hour goes away on its own
@@ -65,7 +65,7 @@ def compatibility(browser: str | None) -> dict[str, str]:
     hurry, and client and server share them when they share Python, so the server checks
     its own versions as each request arrives (`installed_versions`).
     """
-    from .export import find_browser
+    from .build.export import find_browser
 
     return {
         **fingerprint_code(),
@@ -76,7 +76,7 @@ def compatibility(browser: str | None) -> dict[str, str]:
 
 def installed_versions() -> str:
     """A digest of the report packages' versions installed now."""
-    from .fingerprint import digest_json, package_versions
+    from .build.fingerprint import digest_json, package_versions
 
     return digest_json(package_versions())
 
@@ -212,9 +212,9 @@ class BuildServer:
 
     def serve(self, ready: Callable[[Path], None] | None = None) -> None:
         """Warm up, then build for clients until idle for `idle_s`, Ctrl-C or SIGTERM."""
-        from .build import default_workers, printers_for
-        from .isolate import PROCESSES, ProcessGroup, start_fork_server
-        from .printing import PrintService
+        from .build.isolate import PROCESSES, ProcessGroup, start_fork_server
+        from .build.plan import default_workers, printers_for
+        from .build.printing import PrintService
 
         with self._listening() as sock:
             start_fork_server()
@@ -243,8 +243,8 @@ class BuildServer:
         # first plan loads the build's own modules. All are paid here, before anyone waits.
         from nbformat.v4 import new_markdown_cell, new_notebook
 
-        from .build import plan_build
-        from .export import render_html
+        from .build.export import render_html
+        from .build.plan import plan_build
 
         with contextlib.suppress(Exception):  # bad data is the build's to report
             plan_build(self.layout)
@@ -325,7 +325,7 @@ class BuildServer:
         return describe_difference(self.compatibility, client)
 
     def _build(self, conn: Connection, request: BuildRequest, printer: Any) -> None:
-        from .build import build_period
+        from .build.plan import build_period
 
         started = time.perf_counter()
         with self._building:  # held before watching, so a cancel is never missed
@@ -393,7 +393,7 @@ def _watch(conn: Connection, on_gone: Callable[[], None]) -> Callable[[], None]:
 
 @contextlib.contextmanager
 def _environment(values: dict[str, str | None]) -> Iterator[None]:
-    from .isolate import apply_environment
+    from .build.isolate import apply_environment
 
     saved = {name: os.environ.get(name) for name in values}
     apply_environment(values)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-from . import formats as fmt
-from .model import (
+from .. import formats as fmt
+from ..model import (
     Catalogue,
     FigureSet,
     Indicator,

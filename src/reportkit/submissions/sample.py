@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from .model import Catalogue, Kind, OrgTree, Period, Target
+from ..model import Catalogue, Kind, OrgTree, Period, Target
 
 SEED = 2022
 SAMPLE_BASIS = "sample"
@@ -223,7 +223,7 @@ def _submission_rows(values, period: str, district: str, catalogue: Catalogue, t
 
 def make_sample(data_dir: Path, city_code: str = "92", plan_period: str = "2022-FY") -> None:
     """Rewrite the sample targets, figures and submissions from the catalogue and tree (deterministic)."""
-    from .intake import load_catalogue, load_org_tree, load_periods
+    from ..report.inputs import load_catalogue, load_org_tree, load_periods
 
     periods, _ = load_periods(data_dir / "periods.yaml")
     plan = periods[plan_period]

@@ -10,12 +10,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from .. import __version__
 
 if TYPE_CHECKING:  # the command imports this module to ask a server to build: keep it light
-    from .model import FigureSet, OrgTree, Period, Target
+    from ..model import FigureSet, OrgTree, Period, Target
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 # Packages whose version can change a report's bytes (tables, charts, HTML, notebook).
 REPORT_PACKAGES = (
@@ -100,7 +100,7 @@ def package_versions() -> dict[str, str]:
 def fingerprint_code() -> dict[str, str]:
     """The kit's own files: its version and code, its templates."""
     return {
-        "kit": digest_json([__version__, digest_files(PACKAGE_DIR, "*.py")]),
+        "kit": digest_json([__version__, digest_files(PACKAGE_DIR, "**/*.py")]),
         "templates": digest_files(PACKAGE_DIR / "templates", "**/*"),
     }
 

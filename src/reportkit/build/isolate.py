@@ -19,7 +19,7 @@ from .spec import DEFAULT_ENGINE, ENGINES
 
 KILL_GRACE_S = 10.0  # past its timeout a report may take this long to save its error
 # "__main__" first: children then find the main module already loaded and skip re-running it.
-PRELOAD = ["__main__", "reportkit.zygote", "reportkit.cli"]
+PRELOAD = ["__main__", "reportkit.build.zygote", "reportkit.cli"]
 
 
 class ReportTimeout(BaseException):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from .. import __version__
 from .fingerprint import (
     DataDigests,
     combine,
@@ -25,7 +25,7 @@ from .fingerprint import (
     fingerprint_shared,
     package_versions,
 )
-from .intake import DataError, load_org_tree, load_period_figures, load_periods, load_targets, read_yaml
+from ..report.inputs import DataError, load_org_tree, load_period_figures, load_periods, load_targets, read_yaml
 from .isolate import ReportRun, ReportTask
 from .manifest import (
     BUILT,
@@ -37,7 +37,7 @@ from .manifest import (
     period_lock,
     remove_stale_temp_files,
 )
-from .model import OrgTree, Period
+from ..model import OrgTree, Period
 from .spec import (
     ENGINES,
     STORE_ENV,
@@ -259,8 +259,8 @@ def build_period(
 def check_plan_font(layout: Layout, plan: Plan) -> None:
     """Before any report runs: the report font has every character of the wording, catalogue,
     units, parameters and analyst texts the plan's reports will print (fonts.FontError if not)."""
-    from .fonts import check_coverage, iter_text, printed_params
-    from .intake import load_analyst_text, load_catalogue
+    from ..report.fonts import check_coverage, iter_text, printed_params
+    from ..report.inputs import load_analyst_text, load_catalogue
 
     def read(load: Callable[[Path], Any], path: Path) -> Any:
         try:
@@ -491,7 +491,7 @@ def write_index(out_dir: Path, plan: Plan, manifest: Manifest) -> Path:
     order = _unit_order(plan)
     entries = sorted(manifest.entries.values(), key=lambda e: (order.get(e.unit, len(order)), e.stem))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "fragments"),
+        loader=jinja2.FileSystemLoader(Path(__file__).resolve().parents[1] / "templates" / "fragments"),
         autoescape=True,
     )
     html = env.get_template("index.html.j2").render(

@@ -31,7 +31,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_NAME = "reportkit"
 
 # papermill's parameter cells hold run settings, not report content.
@@ -139,7 +139,7 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) ->
     `title` becomes the HTML <title> and so the PDF's document title; without it the
     notebook's metadata.title, else "Báo cáo". Safe to call from several threads.
     """
-    from .fonts import font_face_css
+    from ..report.fonts import font_face_css
 
     resources = {"report_title": title, "font_face_css": font_face_css()}
     with _EXPORT_LOCK:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .model import FigureSet
-from .spec import STORE_ENV
+from ..build.spec import STORE_ENV
+from ..model import FigureSet
 from .validate import CheckedFigure, Problem
 
 DB_NAME = "reportkit.sqlite"

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 # The name charts and pages use; no installed font is called this, so it is always these files.
 FAMILY = "Reportkit Serif"
 # (file, CSS font-weight, CSS font-style)

@@ -9,9 +9,9 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model import Period, Plan
+from ..report.inputs import TEMPLATE_VERSION, load_periods, load_plan, read_submission
 from . import store
-from .intake import TEMPLATE_VERSION, load_periods, load_plan, read_submission
-from .model import Period, Plan
 from .validate import Location, RawSubmission, Verdict, check_identity, check_submission, problem, reject
 
 

@@ -17,9 +17,7 @@ from typing import Any
 
 import yaml
 
-from . import store
-from .fonts import check_report_inputs
-from .model import (
+from ..model import (
     Catalogue,
     Constraint,
     Field,
@@ -35,8 +33,10 @@ from .model import (
     Target,
     Unit,
 )
-from .validate import Cell, Entry, Location, NameEntry, Problem, RawSubmission, problem
-from .vntext import decode_bytes
+from ..submissions import store
+from ..submissions.validate import Cell, Entry, Location, NameEntry, Problem, RawSubmission, problem
+from ..vntext import decode_bytes
+from .fonts import check_report_inputs
 
 SAMPLE_SOURCE = "sample"
 CSV_REQUIRED = ("period", "unit_code", "measure", "value")

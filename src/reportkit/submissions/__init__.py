@@ -1,0 +1,1 @@
+"""District submissions: templates out, filled files in, checked, kept in the store."""
