@@ -8,7 +8,7 @@ WORKERS ?=
 
 BUILD_ARGS := $(if $(PERIOD),--period $(PERIOD)) $(foreach u,$(UNITS),--unit $(u)) $(if $(WORKERS),--workers $(WORKERS))
 
-.PHONY: setup reports serve test lint lab sample notebooks clean
+.PHONY: setup reports test lint lab sample notebooks clean
 
 $(VENV)/.installed: pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -23,9 +23,6 @@ setup: $(VENV)/.installed
 reports: setup  ## take in the sample submissions, then build every report of a period (PERIOD=2022-H1, UNITS="917 918")
 	$(BIN)/reportkit intake data/sample/submissions/*
 	$(BIN)/reportkit build $(BUILD_ARGS)
-
-serve: setup  ## keep the report processes and browser warm; `make reports` then builds through it
-	$(BIN)/reportkit serve
 
 test: setup lint  ## lint, then the whole test suite (notebooks, PDFs included)
 	$(BIN)/python -m pytest

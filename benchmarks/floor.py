@@ -47,9 +47,10 @@ def main() -> None:
 
     import reportkit.build.zygote  # noqa: F401  (the imports and warm-up a build's report processes start with)
     from reportkit.build.export import PdfPrinter
-    from reportkit.build.plan import Layout, plan_build
+    from reportkit.build.plan import plan_build
+    from reportkit.paths import ProjectPaths
 
-    plan = plan_build(Layout(args.root), args.period)
+    plan = plan_build(ProjectPaths.at(args.root), args.period)
     with PdfPrinter() as printer, tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         for job in plan.jobs:

@@ -132,8 +132,9 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_store(tmp_path_factory):
-    """No test touches the project's store: $REPORTKIT_STORE points at a folder of this session."""
-    from reportkit.submissions.store import STORE_ENV
+    """No test touches the project's store: $REPORTKIT_STORE, the command's default for --store,
+    points at a folder of this session, and builds of the project are given that folder."""
+    from reportkit.cli import STORE_ENV
 
     store_dir = tmp_path_factory.mktemp("session-store")
     with pytest.MonkeyPatch.context() as mp:

@@ -199,7 +199,7 @@ def test_html_title_prefers_the_argument_then_the_notebook_metadata():
 def test_html_inlines_the_kit_css_not_the_jupyterlab_theme(html):
     assert "@top-center" in html
     assert ".rk-sample-mark" in html
-    assert "--jp-layout-color0" not in html
+    assert "--jp-paths-color0" not in html
 
 
 # ---------- write_atomic ----------

@@ -10,16 +10,17 @@ from tinyproject import grassroots_of, make_project, set_figure, write_notebooks
 
 from reportkit.build import fingerprint
 from reportkit.build.fingerprint import DataDigests, combine
-from reportkit.build.plan import Layout, fingerprint_jobs, plan_build
+from reportkit.build.plan import fingerprint_jobs, plan_build
+from reportkit.paths import ProjectPaths
 from reportkit.report.inputs import load_period_figures
 
 DISTRICTS = ["917", "918", "919", "923", "924", "925", "926", "927"]
 
 
 def keys(project, levels=()) -> dict[str, str]:
-    layout = Layout(project)
-    plan = plan_build(layout, "2022-FY", levels=levels)
-    return {stem.split("-")[0]: combine(inputs) for stem, inputs in fingerprint_jobs(layout, plan).items()}
+    paths = ProjectPaths.at(project)
+    plan = plan_build(paths, "2022-FY", levels=levels)
+    return {stem.split("-")[0]: combine(inputs) for stem, inputs in fingerprint_jobs(paths, plan).items()}
 
 
 def stale_after(project, edit, levels=()) -> set[str]:

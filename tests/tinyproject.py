@@ -26,7 +26,7 @@ PARAMETERS = _real_parameters_cell()
 REPORT = """import reportkit as rk
 from IPython.display import HTML, display
 
-inputs = rk.load_report_inputs(unit_code, period, data_dir, params_dir, figures_file)
+inputs = rk.load_report_inputs(unit_code, period, data_dir, params_dir, figures_file, store_dir)
 own = sorted((m, str(v)) for (u, m), v in inputs.figures.values.items() if u == unit_code)
 display(HTML(f"<h1>{inputs.tree.title(unit_code)}</h1><p>{own}</p>"))"""
 

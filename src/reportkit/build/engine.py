@@ -11,6 +11,8 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
+from ..errors import CellError
+
 ENGINE_NAME = "reportkit"
 
 # What ipykernel reports as the notebook's language_info, so both engines write the same.
@@ -23,10 +25,6 @@ LANGUAGE_INFO = {
     "nbconvert_exporter": "python",
     "file_extension": ".py",
 }
-
-
-class CellError(Exception):
-    """A cell raised; its error output is already in the cell, as a kernel would put it."""
 
 
 class OutputCollector:

@@ -14,6 +14,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ..errors import BrowserNotFoundError
+
 if TYPE_CHECKING:
     import nbformat
     from nbconvert import HTMLExporter
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BROWSER_ENV_VAR",
-    "BrowserNotFoundError",
     "PdfPrinter",
     "find_browser",
     "render_html",
@@ -92,10 +93,6 @@ WINDOW = {"width": 16, "height": 16}
 # HTMLExporter re-registers filters and per-notebook state on every call, so the shared
 # exporter must not convert two notebooks at once (build runs notebooks in threads).
 _EXPORT_LOCK = threading.Lock()
-
-
-class BrowserNotFoundError(RuntimeError):
-    """No Chromium-family browser to print PDFs with."""
 
 
 @functools.cache

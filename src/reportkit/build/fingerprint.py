@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 
-if TYPE_CHECKING:  # the command imports this module to ask a server to build: keep it light
+if TYPE_CHECKING:  # the build imports this module before it knows there is work: keep it light
     from ..model import FigureSet, OrgTree, Period, Target
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]

@@ -15,16 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import ReportTimeout
 from .spec import DEFAULT_ENGINE, ENGINES
 
 KILL_GRACE_S = 10.0  # past its timeout a report may take this long to save its error
 # "__main__" first: children then find the main module already loaded and skip re-running it.
 PRELOAD = ["__main__", "reportkit.build.zygote", "reportkit.cli"]
-
-
-class ReportTimeout(BaseException):
-    """The report ran past its timeout. A BaseException, so a notebook's `except Exception`
-    cannot swallow it."""
 
 
 @dataclass(frozen=True)
@@ -37,18 +33,7 @@ class ReportTask:
     parameters: dict[str, Any] = field(hash=False)
     engine: str = DEFAULT_ENGINE
     timeout: float = 600.0
-    # The build's own settings from the environment (the store's folder). A report process is
-    # forked from a server started earlier, whose environment may be an older one.
-    environment: dict[str, str | None] = field(default_factory=dict, hash=False)
     strict: bool = False  # a warning or anything on stderr fails the report (tests)
-
-
-def apply_environment(environment: dict[str, str | None]) -> None:
-    for name, value in environment.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 @dataclass(frozen=True)
@@ -212,7 +197,6 @@ def enter_own_group() -> None:
 
 def _report_main(task: ReportTask, conn: multiprocessing.connection.Connection) -> None:
     enter_own_group()
-    apply_environment(task.environment)
     try:
         run = execute_report(task)
     except BaseException:

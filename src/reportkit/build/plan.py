@@ -25,27 +25,46 @@ from .fingerprint import (
     fingerprint_shared,
     package_versions,
 )
-from ..report.inputs import DataError, load_org_tree, load_period_figures, load_periods, load_targets, read_yaml
+from ..report.inputs import (
+    known_period,
+    load_org_tree,
+    load_period_figures,
+    load_periods,
+    load_targets,
+    read_yaml,
+)
 from .isolate import ReportRun, ReportTask
 from .manifest import (
     BUILT,
     FAILED,
     Entry,
     Manifest,
-    log_name,
     now_utc,
     period_lock,
     remove_stale_temp_files,
 )
+from ..errors import BuildError, DataError
 from ..model import OrgTree, Period
+from ..vntext import slugify
+from ..paths import (
+    EXECUTED_DIR,
+    INDEX_FILE,
+    SAMPLE_FIGURES,
+    ProjectPaths,
+    defaults_file,
+    levels_file,
+    log_name,
+    narrative_file,
+    periods_file,
+    unit_params_file,
+    wording_file,
+)
 from .spec import (
     ENGINES,
-    STORE_ENV,
     BuildOptions,
     Job,
     JobResult,
     JobState,
-    Layout,
     PlanSummary,
 )
 
@@ -53,7 +72,6 @@ if TYPE_CHECKING:
     from .printing import PrintService
 
 DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
-DEFAULT_FIGURES = "sample/figures.csv"  # the notebooks' own default for `figures_file`
 # A warm page prints a report in ~0.6 s against ~1.4 s for the report's own work, so one
 # browser keeps up with two report processes; more browsers only compete for the cores.
 REPORTS_PER_PRINTER = 2
@@ -72,17 +90,10 @@ class Plan:
     jobs: tuple[Job, ...]
 
 
-def slugify(text: str) -> str:
-    """ASCII file-name part: "Quận Ô Môn" -> "quan-o-mon"."""
-    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    ascii_text = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
-
-
-def notebook_for(tree: OrgTree, code: str, layout: Layout) -> Path:
+def notebook_for(tree: OrgTree, code: str, paths: ProjectPaths) -> Path:
     """The city notebook for a root unit, the district notebook for every other unit."""
     name = "city.ipynb" if not tree[code].parent_code else "district.ipynb"
-    return layout.notebooks / name
+    return paths.notebooks_dir / name
 
 
 def report_units(tree: OrgTree, levels: Sequence[str] = DEFAULT_LEVELS) -> list[str]:
@@ -108,63 +119,62 @@ def _check_levels(tree: OrgTree, levels: Sequence[str]) -> None:
     known = sorted({u.level for u in tree.units.values()})
     unknown = [level for level in levels if level not in known]
     if unknown:
-        raise SystemExit(f"Cấp không có trong cây tổ chức: {', '.join(unknown)} (có: {', '.join(known)})")
+        raise DataError(f"Cấp không có trong cây tổ chức: {', '.join(unknown)} (có: {', '.join(known)})")
 
 
 def plan_build(
-    layout: Layout, period: str | None = None, units: Sequence[str] = (), levels: Sequence[str] = ()
+    paths: ProjectPaths, period: str | None = None, units: Sequence[str] = (), levels: Sequence[str] = ()
 ) -> Plan:
     """The period to build and one job per unit (named units, else the units of `levels`)."""
-    periods, default = load_periods(layout.data / "periods.yaml")
-    period = period or default
-    if period not in periods:
-        raise SystemExit(f"Kỳ báo cáo '{period}' không có trong data/periods.yaml (có: {', '.join(periods)})")
-    current = periods[period]
-    org_files = (layout.data / current.org, layout.data / "org" / "levels.yaml")
+    periods, default = load_periods(periods_file(paths.data_dir))
+    current = known_period(periods, period or default)
+    period = current.id
+    org_files = (paths.data_dir / current.org, levels_file(paths.data_dir))
     tree = load_org_tree(*org_files)
     unknown = [u for u in units if u not in tree]
     if unknown:
-        raise SystemExit(f"Mã đơn vị không có trong cây tổ chức: {', '.join(unknown)}")
+        raise DataError(f"Mã đơn vị không có trong cây tổ chức: {', '.join(unknown)}")
     _check_levels(tree, levels)
     codes = units or report_units(tree, levels or DEFAULT_LEVELS)
-    defaults = read_yaml(layout.params / "defaults.yaml")
-    jobs = tuple(_job(layout, tree, code, period, defaults) for code in codes)
+    defaults = read_yaml(defaults_file(paths.params_dir))
+    jobs = tuple(_job(paths, tree, code, period, defaults) for code in codes)
     previous = periods.get(current.same_period_last_year or "")
     return Plan(current, previous, tree, org_files, jobs)
 
 
 def _unit_params(params_dir: Path, code: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
     # intake.load_unit_params, with defaults.yaml read once per plan rather than per unit.
-    own = params_dir / "units" / f"{code}.yaml"
+    own = unit_params_file(params_dir, code)
     return {**defaults, **(read_yaml(own) if own.is_file() else {})}
 
 
-def _job(layout: Layout, tree: OrgTree, code: str, period: str, defaults: Mapping[str, Any]) -> Job:
+def _job(paths: ProjectPaths, tree: OrgTree, code: str, period: str, defaults: Mapping[str, Any]) -> Job:
     title = tree.title(code)
-    params = _unit_params(layout.params, code, defaults)
+    params = _unit_params(paths.params_dir, code, defaults)
     params.update(
         unit_code=code,
         period=period,
-        data_dir=str(layout.data.resolve()),
-        params_dir=str(layout.params.resolve()),
+        data_dir=str(paths.data_dir.resolve()),
+        params_dir=str(paths.params_dir.resolve()),
+        store_dir=str(paths.store_dir.resolve()),
     )
-    return Job(code, title, notebook_for(tree, code, layout), f"{code}-{slugify(title)}", params)
+    return Job(code, title, notebook_for(tree, code, paths), f"{code}-{slugify(title)}", params)
 
 
-def plan_jobs(layout: Layout, period: str | None = None, units: Sequence[str] = ()) -> tuple[str, list[Job]]:
+def plan_jobs(paths: ProjectPaths, period: str | None = None, units: Sequence[str] = ()) -> tuple[str, list[Job]]:
     """The period to build and one job per unit (all reported units when none are named)."""
-    plan = plan_build(layout, period, units)
+    plan = plan_build(paths, period, units)
     return plan.period.id, list(plan.jobs)
 
 
-def _data_digests(layout: Layout, plan: Plan, source: str) -> DataDigests | str:
+def _data_digests(paths: ProjectPaths, plan: Plan, source: str) -> DataDigests | str:
     """The unit data digests of one figures source, or a digest of why it cannot be read."""
     try:
         # The one line that names where figures come from.
-        read = lambda period_id: load_period_figures(layout.data, source, period_id)  # noqa: E731
+        read = lambda period_id: load_period_figures(paths.data_dir, source, period_id, paths.store_dir)  # noqa: E731
         figures = read(plan.period.id)
         previous = read(plan.previous.id) if plan.previous else None
-        targets = load_targets(layout.data / plan.period.targets) if plan.period.targets else {}
+        targets = load_targets(paths.data_dir / plan.period.targets) if plan.period.targets else {}
     except (DataError, OSError, KeyError, ValueError) as exc:
         # The report will fail and say why; its key only has to be stable.
         return digest_bytes(b"unreadable", str(exc).encode())
@@ -172,20 +182,20 @@ def _data_digests(layout: Layout, plan: Plan, source: str) -> DataDigests | str:
 
 
 def fingerprint_jobs(
-    layout: Layout, plan: Plan, versions: Mapping[str, str] | None = None
+    paths: ProjectPaths, plan: Plan, versions: Mapping[str, str] | None = None
 ) -> dict[str, dict[str, str]]:
     """Every job's inputs by name: notebook, params, narrative, data and the shared files."""
-    data_files = fingerprint_shared(layout.data, plan.org_files, plan.period, plan.previous)
+    data_files = fingerprint_shared(paths.data_dir, plan.org_files, plan.period, plan.previous)
     shared = fingerprint_kit(versions) | data_files
     sources: dict[str, DataDigests | str] = {}
     inputs = {}
     for job in plan.jobs:
-        source = str(job.parameters.get("figures_file") or DEFAULT_FIGURES)
+        source = str(job.parameters.get("figures_file") or SAMPLE_FIGURES)
         if source not in sources:
-            sources[source] = _data_digests(layout, plan, source)
+            sources[source] = _data_digests(paths, plan, source)
         digests = sources[source]
         data = digests if isinstance(digests, str) else digests.unit(plan.tree, job.unit_code)
-        narrative = layout.params / "narrative" / plan.period.id / f"{job.unit_code}.md"
+        narrative = narrative_file(paths.params_dir, plan.period.id, job.unit_code)
         inputs[job.stem] = fingerprint_report(job.notebook, job.parameters, narrative, data, shared)
     return inputs
 
@@ -194,7 +204,7 @@ Listener = Callable[[JobResult], None]
 
 
 def build_period(
-    layout: Layout,
+    paths: ProjectPaths,
     period: str | None = None,
     units: Sequence[str] = (),
     workers: int | None = None,
@@ -211,8 +221,8 @@ def build_period(
 
     `workers` and `browser` override `options`; `on_plan` is called once the reports are
     known, and `on_start` and `on_done` on this thread as each report starts and ends
-    (skipped ones end at once). `printer` is a running print service to use (the build
-    server's); without it the build starts its own.
+    (skipped ones end at once). `printer` is a running print service to use; without
+    it the build starts its own.
     """
     options = options or BuildOptions()
     options = BuildOptions(
@@ -225,17 +235,17 @@ def build_period(
         options.strict,
     )
     if options.engine not in ENGINES:
-        raise SystemExit(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
-    plan = plan_build(layout, period, units, levels)
-    check_plan_font(layout, plan)
-    out_dir = layout.outputs(plan.period.id)
+        raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
+    plan = plan_build(paths, period, units, levels)
+    check_plan_font(paths, plan)
+    out_dir = paths.outputs(plan.period.id)
     if on_plan:
         on_plan(PlanSummary(plan.period.id, len(plan.jobs), out_dir))
     with period_lock(out_dir):
         remove_stale_temp_files(out_dir)
         manifest = Manifest.load(out_dir, plan.period.id)
         versions = package_versions()  # read once: the fingerprints and the manifest both need them
-        inputs = fingerprint_jobs(layout, plan, versions)
+        inputs = fingerprint_jobs(paths, plan, versions)
         results: dict[str, JobResult] = {}
         todo: list[Job] = []
         changed: dict[str, tuple[str, ...]] = {}
@@ -251,12 +261,12 @@ def build_period(
         if todo:
             run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
             results.update(run.run(longest_first(todo, manifest)))
-        if todo or not (out_dir / "index.html").is_file():
+        if todo or not (out_dir / INDEX_FILE).is_file():
             write_index(out_dir, plan, manifest)
     return plan.period.id, [results[job.stem] for job in plan.jobs]
 
 
-def check_plan_font(layout: Layout, plan: Plan) -> None:
+def check_plan_font(paths: ProjectPaths, plan: Plan) -> None:
     """Before any report runs: the report font has every character of the wording, catalogue,
     units, parameters and analyst texts the plan's reports will print (fonts.FontError if not)."""
     from ..report.fonts import check_coverage, iter_text, printed_params
@@ -269,15 +279,15 @@ def check_plan_font(layout: Layout, plan: Plan) -> None:
             return None  # unreadable: each report fails on it and says why
 
     texts = [
-        iter_text(read(read_yaml, layout.data / "wording" / "vi.yaml")),
+        iter_text(read(read_yaml, wording_file(paths.data_dir))),
         iter_text(plan.tree),
         iter_text((plan.period, plan.previous)),
     ]
     if plan.period.catalogue:
-        texts.append(iter_text(read(load_catalogue, layout.data / plan.period.catalogue)))
+        texts.append(iter_text(read(load_catalogue, paths.data_dir / plan.period.catalogue)))
     for job in plan.jobs:
         texts.append(iter_text(printed_params(job.parameters)))
-        narrative = layout.params / "narrative" / plan.period.id / f"{job.unit_code}.md"
+        narrative = narrative_file(paths.params_dir, plan.period.id, job.unit_code)
         texts.append(iter_text(read(load_analyst_text, narrative)))
     check_coverage(itertools.chain.from_iterable(texts), f"các báo cáo kỳ {plan.period.id}")
 
@@ -326,7 +336,7 @@ class BuildRun:
         from .isolate import PROCESSES
         from .printing import PrintService
 
-        (self.out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+        (self.out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
         executor = make_executor(self.options.workers, self.options.scheduler)
         executor.start()
         # While the fork server warms up on one core, load the writer here on the other.
@@ -378,11 +388,10 @@ class BuildRun:
         return ReportTask(
             stem=job.stem,
             notebook=str(job.notebook.resolve()),
-            output_path=str(self.out_dir.resolve() / "notebooks" / f"{job.stem}.ipynb"),
+            output_path=str(self.out_dir.resolve() / EXECUTED_DIR / f"{job.stem}.ipynb"),
             parameters=job.parameters,
             engine=self.options.engine,
             timeout=self.options.timeout,
-            environment={STORE_ENV: os.environ.get(STORE_ENV)},
             strict=self.options.strict,
         )
 
@@ -427,7 +436,7 @@ class BuildRun:
         from .export import write_atomic
 
         if run.notebook is not None:
-            write_atomic(self.out_dir / "notebooks" / f"{job.stem}.ipynb", run.notebook)
+            write_atomic(self.out_dir / EXECUTED_DIR / f"{job.stem}.ipynb", run.notebook)
         # What the cells printed goes to the log beside it, never to the page; a clean run
         # leaves no log, so one found there is this build's.
         log = self.out_dir / log_name(job.stem)
@@ -500,4 +509,4 @@ def write_index(out_dir: Path, plan: Plan, manifest: Manifest) -> Path:
         built_at=dt.datetime.now().strftime("%d/%m/%Y %H:%M"),
         version=__version__,
     )
-    return write_atomic(out_dir / "index.html", html)
+    return write_atomic(out_dir / INDEX_FILE, html)

@@ -1,14 +1,10 @@
-"""Intake: read the kit's data files (tree, catalogue, periods, targets, figures, params) and the
-submissions districts send (Excel workbooks, CSV files), cell by cell, for validate.py to check."""
+"""A report's inputs: the kit's data files (organisation tree, catalogue, periods, targets),
+the period's figures (from the store, or a CSV file), the unit's parameters and analyst's text."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-import unicodedata
-import warnings
-import zipfile
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -17,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import DataError, UnknownPeriodError
 from ..model import (
     Catalogue,
     Constraint,
@@ -33,33 +30,24 @@ from ..model import (
     Target,
     Unit,
 )
+from ..paths import (
+    PERIODS_FILE,
+    STORE_DB_SUFFIX,
+    default_store_dir,
+    defaults_file,
+    levels_file,
+    narrative_file,
+    narrative_name,
+    periods_file,
+    store_db,
+    unit_params_file,
+    wording_file,
+)
 from ..submissions import store
-from ..submissions.validate import Cell, Entry, Location, NameEntry, Problem, RawSubmission, problem
-from ..vntext import decode_bytes
+from ..vntext import clean_text
 from .fonts import check_report_inputs
 
 SAMPLE_SOURCE = "sample"
-CSV_REQUIRED = ("period", "unit_code", "measure", "value")
-CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # Compound File Binary: .xls, .doc, encrypted OOXML
-
-# The template layout that templates_xlsx.py writes and read_workbook reads back. Bump
-# TEMPLATE_VERSION whenever it changes: workbooks of another version are refused, not misread.
-TEMPLATE_VERSION = "1"
-IDENTITY_SHEET = "_reportkit"
-# Row 1 and column A of each data sheet hold hidden keys: row 1 says what a column holds
-# ("value", "code", "name" or "m:<measure>"), column A what a row holds ("m:<measure>" or
-# "unit"). Cells are read by these keys, not by position.
-KEY_MARK = "reportkit:keys"
-KEY_VALUE, KEY_CODE, KEY_NAME, KEY_UNIT_ROW, MEASURE_PREFIX = "value", "code", "name", "unit", "m:"
-
-
-class DataError(ValueError):
-    """A data file the kit cannot use; the message says which file and why."""
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text.strip())
 
 
 # libyaml's parser, where PyYAML was built with it: the same safe loading, ten times faster
@@ -78,7 +66,7 @@ def read_yaml(path: Path) -> dict:
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            return [{k: nfc(v or "") for k, v in row.items()} for row in csv.DictReader(fh)]
+            return [{k: clean_text(v or "") for k, v in row.items()} for row in csv.DictReader(fh)]
     except FileNotFoundError as exc:
         raise DataError(f"Không tìm thấy tệp {path}") from exc
 
@@ -86,7 +74,9 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
 def load_org_tree(units_path: Path, levels_path: Path) -> OrgTree:
     """Read a `code,name,kind,parent_code` file into a tree; levels come from the kind."""
     levels = read_yaml(levels_path)
-    level_of_kind = {nfc(kind): level for level, spec in levels["levels"].items() for kind in spec["kinds"]}
+    level_of_kind = {
+        clean_text(kind): level for level, spec in levels["levels"].items() for kind in spec["kinds"]
+    }
     units: dict[str, Unit] = {}
     for row in read_csv_rows(units_path):
         kind = row["kind"]
@@ -96,7 +86,7 @@ def load_org_tree(units_path: Path, levels_path: Path) -> OrgTree:
             row["code"], row["name"], kind, row["parent_code"] or None, level_of_kind[kind]
         )
     _check_tree(units, units_path)
-    titles = {nfc(k): v for k, v in levels.get("association_titles", {}).items()}
+    titles = {clean_text(k): v for k, v in levels.get("association_titles", {}).items()}
     return OrgTree(units, titles)
 
 
@@ -122,11 +112,11 @@ def _decimal(value: object) -> Decimal | None:
 
 def load_catalogue(path: Path) -> Catalogue:
     raw = read_yaml(path)
-    measures = {m["id"]: Measure(**{k: nfc(str(v)) for k, v in m.items()}) for m in raw["measures"]}
+    measures = {m["id"]: Measure(**{k: clean_text(str(v)) for k, v in m.items()}) for m in raw["measures"]}
     indicators = tuple(_indicator(spec) for spec in raw["indicators"])
     catalogue = Catalogue(
         plan=raw.get("plan", {}),
-        fields=tuple(Field(f["id"], nfc(f["title"])) for f in raw["fields"]),
+        fields=tuple(Field(f["id"], clean_text(f["title"])) for f in raw["fields"]),
         measures=measures,
         indicators=indicators,
         constraints=tuple(Constraint(tuple(c["lhs"]), c["rhs"]) for c in raw.get("constraints", [])),
@@ -137,7 +127,7 @@ def load_catalogue(path: Path) -> Catalogue:
 
 
 def _indicator(spec: dict) -> Indicator:
-    text = {k: nfc(str(spec[k])) for k in ("short", "name", "lead", "unit") if k in spec}
+    text = {k: clean_text(str(spec[k])) for k in ("short", "name", "lead", "unit") if k in spec}
     return Indicator(
         id=spec["id"],
         field=spec["field"],
@@ -184,7 +174,7 @@ def _period(pid: str, spec: dict) -> Period:
         year=int(spec["year"]),
         months=int(spec["months"]),
         review=spec["review"],
-        label=nfc(spec["label"]),
+        label=clean_text(spec["label"]),
         org=spec["org"],
         catalogue=spec.get("catalogue"),
         targets=spec.get("targets"),
@@ -250,16 +240,19 @@ def load_analyst_text(path: Path) -> str | None:
     """The analyst's Markdown for sections II-IV, or None where none is written."""
     if not path.is_file():
         return None
-    return nfc(path.read_text(encoding="utf-8"))
+    return clean_text(path.read_text(encoding="utf-8"))
 
 
-def load_period_figures(data_dir: str | Path, source: str, period_id: str) -> FigureSet:
-    """The figures of one period, whatever the source: the store when `source` is blank (or names a
-    .sqlite file under data/), else a `period,unit_code,measure,value,source` CSV file under data/."""
+def load_period_figures(
+    data_dir: str | Path, source: str, period_id: str, store_dir: str | Path | None = None
+) -> FigureSet:
+    """The figures of one period, whatever the source: the store when `source` is blank (`store_dir`,
+    else store/ beside data/), a .sqlite file under data/ that it names, else a
+    `period,unit_code,measure,value,source` CSV file under data/."""
     data_dir = Path(data_dir)
     if not source:
-        return store.read_figures(store.locate_db(data_dir.parent), period_id)
-    if source.endswith(store.DB_SUFFIX):
+        return store.read_figures(store_db(store_dir or default_store_dir(data_dir)), period_id)
+    if source.endswith(STORE_DB_SUFFIX):
         return store.read_figures(data_dir / source, period_id)
     return select_figures(load_figures(data_dir / source), period_id)
 
@@ -270,22 +263,23 @@ def load_report_inputs(
     data_dir: str | Path = "data",
     params_dir: str | Path = "params",
     figures_file: str = "",
+    store_dir: str | Path = "",
     **params: Any,
 ) -> ReportInputs:
     """Load one report's inputs; `params` are the notebook's remaining parameters.
 
-    `figures_file` blank: figures come from the store (store/reportkit.sqlite beside data/, or
-    $REPORTKIT_STORE); otherwise the CSV file under data/ that it names."""
+    `figures_file` blank: figures come from the store in `store_dir` (blank: store/ beside
+    data/); otherwise the CSV file under data/ that it names."""
     data_dir, params_dir = Path(data_dir), Path(params_dir)
-    periods, default = load_periods(data_dir / "periods.yaml")
-    current = _known_period(periods, period or default)
+    periods, default = load_periods(periods_file(data_dir))
+    current = known_period(periods, period or default)
     if not current.catalogue or not current.targets:
-        raise DataError(f"Kỳ {current.id} không có kế hoạch (catalogue/targets) trong periods.yaml")
-    tree = load_org_tree(data_dir / current.org, data_dir / "org" / "levels.yaml")
+        raise DataError(f"Kỳ {current.id} không có kế hoạch (catalogue/targets) trong {PERIODS_FILE}")
+    tree = load_org_tree(data_dir / current.org, levels_file(data_dir))
     if unit_code not in tree:
         raise DataError(f"Mã đơn vị {unit_code} không có trong {data_dir / current.org}")
     previous = periods.get(current.same_period_last_year or "")
-    analyst = params_dir / "narrative" / current.id / f"{unit_code}.md"
+    analyst = narrative_file(params_dir, current.id, unit_code)
     catalogue_path = data_dir / current.catalogue
     catalogue = load_catalogue(catalogue_path)
     inputs = ReportInputs(
@@ -295,28 +289,31 @@ def load_report_inputs(
         tree=tree,
         catalogue=catalogue,
         targets=load_plan_targets(data_dir / current.targets, catalogue, catalogue_path, tree),
-        figures=load_period_figures(data_dir, figures_file, current.id),
-        previous_figures=load_period_figures(data_dir, figures_file, previous.id) if previous else None,
-        wording=read_yaml(data_dir / "wording" / "vi.yaml"),
+        figures=load_period_figures(data_dir, figures_file, current.id, store_dir or None),
+        previous_figures=(
+            load_period_figures(data_dir, figures_file, previous.id, store_dir or None) if previous else None
+        ),
+        wording=read_yaml(wording_file(data_dir)),
         params=params,
         analyst_markdown=load_analyst_text(analyst),
-        analyst_path=f"params/narrative/{current.id}/{unit_code}.md",
+        analyst_path=f"params/{narrative_name(current.id, unit_code)}",
     )
     check_report_inputs(inputs)  # every word it will print has a glyph in the report font
     return inputs
 
 
-def _known_period(periods: Mapping[str, Period], period_id: str) -> Period:
+def known_period(periods: Mapping[str, Period], period_id: str) -> Period:
+    """The period `period_id`; UnknownPeriodError, naming the known ones, if there is none."""
     if period_id not in periods:
         known = ", ".join(periods)
-        raise DataError(f"Kỳ báo cáo '{period_id}' không có trong periods.yaml (có: {known})")
+        raise UnknownPeriodError(f"Kỳ báo cáo '{period_id}' không có trong {PERIODS_FILE} (có: {known})")
     return periods[period_id]
 
 
 def load_unit_params(params_dir: Path, unit_code: str) -> dict[str, Any]:
     """defaults.yaml overlaid with units/<code>.yaml: the parameters one notebook receives."""
-    merged = dict(read_yaml(params_dir / "defaults.yaml"))
-    own = params_dir / "units" / f"{unit_code}.yaml"
+    merged = dict(read_yaml(defaults_file(params_dir)))
+    own = unit_params_file(params_dir, unit_code)
     if own.is_file():
         merged.update(read_yaml(own))
     return merged
@@ -327,7 +324,7 @@ def catalogue_period(periods: Mapping[str, Period], period_id: str) -> Period:
 
     Last year's figures are only gathered to compare with this year's, so they are asked for,
     and checked, against this year's catalogue."""
-    period = _known_period(periods, period_id)
+    period = known_period(periods, period_id)
     if period.catalogue:
         return period
     for other in periods.values():
@@ -339,10 +336,10 @@ def catalogue_period(periods: Mapping[str, Period], period_id: str) -> Period:
 def load_plan(data_dir: str | Path, period_id: str) -> Plan:
     """What asking for, or checking, one period's figures needs."""
     data_dir = Path(data_dir)
-    periods, _ = load_periods(data_dir / "periods.yaml")
-    period = _known_period(periods, period_id)
+    periods, _ = load_periods(periods_file(data_dir))
+    period = known_period(periods, period_id)
     planned = catalogue_period(periods, period_id)
-    tree = load_org_tree(data_dir / period.org, data_dir / "org" / "levels.yaml")
+    tree = load_org_tree(data_dir / period.org, levels_file(data_dir))
     catalogue_path = data_dir / planned.catalogue
     catalogue = load_catalogue(catalogue_path)
     targets = {}
@@ -352,201 +349,3 @@ def load_plan(data_dir: str | Path, period_id: str) -> Plan:
 
 
 # ----------------------------------------------------------------- submissions (read, not checked)
-
-
-def read_submission(data: bytes, file_name: str) -> RawSubmission:
-    """Read a received file, whatever it turns out to be; problems say what could not be read."""
-    where = Location(file_name)
-    if not data:
-        return _unreadable(file_name, problem("file_empty", where))
-    if data.startswith(b"PK\x03\x04"):
-        return read_workbook(data, file_name)
-    if data.startswith(OLE2_MAGIC):
-        return _unreadable(file_name, _ole2_problem(data, where))
-    if data.startswith(b"%PDF"):
-        return _unreadable(file_name, problem("file_unknown", where, detail=" (đây là tệp PDF)"))
-    if Path(file_name).suffix.lower() in CSV_SUFFIXES:
-        return read_csv_submission(data, file_name)
-    return _unreadable(file_name, problem("file_unknown", where, detail=""))
-
-
-def _unreadable(file_name: str, found: Problem) -> RawSubmission:
-    return RawSubmission(file_name, "unknown", problems=(found,))
-
-
-def _ole2_problem(data: bytes, where: Location) -> Problem:
-    """An OLE2 file: a password-protected workbook (encrypted OOXML), an old .xls, or else."""
-    import olefile
-
-    try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            if ole.exists("EncryptedPackage"):
-                return problem("file_encrypted", where)
-            if ole.exists("Workbook") or ole.exists("Book"):
-                return problem("file_xls", where)
-            if ole.exists("WordDocument"):
-                return problem("file_unknown", where, detail=" (đây là tệp Word 97-2003)")
-    except OSError:
-        return problem("file_corrupt", where, detail="tệp dạng OLE2 bị hỏng")
-    return problem("file_unknown", where, detail="")
-
-
-def read_workbook(data: bytes, file_name: str) -> RawSubmission:
-    """A filled template: its identity sheet, and every keyed cell of its data sheets."""
-    where = Location(file_name)
-    try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except zipfile.BadZipFile:
-        return _unreadable(file_name, problem("file_corrupt", where, detail="phần nén của tệp .xlsx bị hỏng"))
-    if "xl/workbook.xml" not in names:
-        kind = " (đây là tệp Word)" if "word/document.xml" in names else " (tệp nén .zip)"
-        return _unreadable(file_name, problem("file_unknown", where, detail=kind))
-    try:
-        values, formulas = _open_workbook(data, True), _open_workbook(data, False)
-    except Exception:  # openpyxl fails in many ways on a damaged file; each means "corrupt"
-        return _unreadable(file_name, problem("file_corrupt", where, detail="nội dung bảng tính bị hỏng"))
-    identity = _read_identity(values)
-    entries, unit_names = [], []
-    for ws in values.worksheets:
-        if ws["A1"].value == KEY_MARK:  # a data sheet, even if someone hid it
-            sheet_entries, sheet_names = _read_data_sheet(ws, formulas[ws.title], file_name, identity)
-            entries += sheet_entries
-            unit_names += sheet_names
-    return RawSubmission(
-        file_name=file_name,
-        kind="xlsx",
-        periods=(identity["period"],) if identity.get("period") else (),
-        unit_code=identity.get("unit_code") or None,
-        template_version=identity.get("template_version"),
-        made_at=values.properties.modified,
-        entries=tuple(entries),
-        names=tuple(unit_names),
-    )
-
-
-def _open_workbook(data: bytes, data_only: bool):
-    import openpyxl  # here, not at the top: the report notebooks load this module and need no Excel
-
-    with warnings.catch_warnings():
-        # Workbooks saved by Excel carry extensions openpyxl does not read; it says so, harmlessly.
-        warnings.simplefilter("ignore")
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
-
-
-def _read_identity(wb) -> dict[str, str]:
-    if IDENTITY_SHEET not in wb.sheetnames:
-        return {}
-    rows = wb[IDENTITY_SHEET].iter_rows(max_col=2, values_only=True)
-    return {str(k): _code_text(v) for k, v in rows if k is not None and v is not None}
-
-
-def _code_text(value: object) -> str:
-    """A code as text whether typed as text, as a number, or as a float Excel made of it."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return nfc(str(value))
-
-
-def _read_data_sheet(ws, formulas_ws, file_name: str, identity: dict[str, str]):
-    """Cells whose row key (column A) and column key (row 1) say which unit and measure they hold."""
-    columns = {c.column: str(c.value) for c in ws[1][1:] if c.value}
-    code_column = next((col for col, key in columns.items() if key == KEY_CODE), None)
-    name_column = next((col for col, key in columns.items() if key == KEY_NAME), None)
-    value_columns = {col: key for col, key in columns.items() if key == KEY_VALUE}
-    value_columns |= {col: key for col, key in columns.items() if key.startswith(MEASURE_PREFIX)}
-    entries, unit_names = [], []
-    for row in ws.iter_rows(min_row=2):
-        row_key = row[0].value
-        if not row_key:
-            continue
-        row_key = str(row_key)
-        unit, unit_cell = identity.get("unit_code", ""), None
-        if code_column is not None:
-            code = row[code_column - 1]
-            unit, unit_cell = _code_text(code.value or ""), Location(file_name, ws.title, code.coordinate)
-        if name_column is not None:
-            unit_names.append(NameEntry(unit, _cell(row[name_column - 1], formulas_ws, file_name, ws.title)))
-        for column, key in value_columns.items():
-            measure_key = key if key.startswith(MEASURE_PREFIX) else row_key
-            if not measure_key.startswith(MEASURE_PREFIX):
-                continue
-            cell = _cell(row[column - 1], formulas_ws, file_name, ws.title)
-            entries.append(Entry(unit, measure_key.removeprefix(MEASURE_PREFIX), cell, unit_cell))
-    return entries, unit_names
-
-
-def _cell(cell, formulas_ws, file_name: str, sheet: str) -> Cell:
-    formula = formulas_ws[cell.coordinate]
-    text = None
-    if formula.data_type == "f":
-        text = getattr(formula.value, "text", None) or str(formula.value)
-    value = nfc(cell.value) if isinstance(cell.value, str) else cell.value
-    return Cell(Location(file_name, sheet, cell.coordinate), value, cell.number_format, text)
-
-
-def read_csv_submission(data: bytes, file_name: str) -> RawSubmission:
-    """An analyst's CSV: a header row, then one row per unit and measure."""
-    where = Location(file_name)
-    text, encoding = decode_bytes(data)
-    problems = [problem("file_encoding", where, encoding=encoding)] if encoding == "Windows-1258" else []
-    if "\x00" in text:
-        return _unreadable(
-            file_name, problem("csv_unreadable", where, detail="có ký tự NUL, không phải văn bản")
-        )
-    try:
-        rows = list(csv.reader(io.StringIO(text), _sniff_dialect(text)))
-    except csv.Error:
-        return _unreadable(
-            file_name, problem("csv_unreadable", where, detail="dòng không đúng định dạng CSV")
-        )
-    header = [h.strip().lstrip("\ufeff").lower() for h in (rows[0] if rows else [])]
-    missing = [c for c in CSV_REQUIRED if c not in header]
-    if missing:
-        return RawSubmission(
-            file_name, "csv", problems=(*problems, problem("csv_columns", where, missing=", ".join(missing)))
-        )
-    return _csv_rows(file_name, header, rows[1:], tuple(problems))
-
-
-def _sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    # A Vietnamese Excel lists with ";" (its decimal mark is ","); tabs come from "Unicode text".
-    try:
-        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
-
-
-def _csv_rows(file_name: str, header: list[str], rows: list[list[str]], problems: tuple[Problem, ...]):
-    column = {name: i for i, name in enumerate(header)}
-    letter = {name: _column_letter(i) for name, i in column.items()}
-    entries, unit_names, periods, sources = [], [], set(), set()
-    for line, row in enumerate(rows, start=2):
-        if not any(v.strip() for v in row):
-            continue
-        field = {name: nfc(row[i]) if i < len(row) else "" for name, i in column.items()}
-        periods.add(field["period"])
-        sources.add(field.get("source", ""))
-        value_cell = Cell(Location(file_name, "", f"{letter['value']}{line}"), field["value"], from_csv=True)
-        entries.append(Entry(field["unit_code"], field["measure"], value_cell))
-        if field.get("unit_name"):
-            name_cell = Cell(Location(file_name, "", f"{letter['unit_name']}{line}"), field["unit_name"])
-            unit_names.append(NameEntry(field["unit_code"], name_cell))
-    return RawSubmission(
-        file_name=file_name,
-        kind="csv",
-        periods=tuple(sorted(p for p in periods if p)),
-        is_sample=sources == {SAMPLE_SOURCE},
-        entries=tuple(entries),
-        names=tuple(unit_names),
-        problems=problems,
-    )
-
-
-def _column_letter(index: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA": where a spreadsheet shows a CSV column."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters

@@ -17,10 +17,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
-from ..build.plan import slugify
 from ..formats import format_threshold
 from ..model import Indicator, Kind, Measure, Plan
-from ..report.inputs import (
+from ..vntext import slugify
+from .read import (
     IDENTITY_SHEET,
     KEY_CODE,
     KEY_MARK,
