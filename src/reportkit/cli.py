@@ -24,7 +24,7 @@ from .build.spec import (
     JobState,
     PlanSummary,
 )
-from .errors import DataError, ReportKitError
+from .errors import DataError, ReportKitError, StoreError
 from .paths import EXECUTED_DIR, INDEX_FILE, MANIFEST_FILE, ProjectPaths, log_name
 
 if TYPE_CHECKING:
@@ -51,6 +51,16 @@ REASONS = {
     "tree": "cây tổ chức",
 }
 STATES = {JobState.BUILT: "[green]xong[/]", JobState.SKIPPED: "bỏ qua", JobState.FAILED: "[red]LỖI[/]"}
+
+
+# How many files a run refused, as its exit code, for scripts; above it, a run that read no file.
+MAX_REFUSED_CODE, INTAKE_NOT_STARTED = 100, 101
+INTAKE_EXIT_CODES = f"""Mã thoát:
+  0      mọi tệp đều được nhận (hoặc đã có trong kho từ trước);
+  1-{MAX_REFUSED_CODE}  số tệp không được nhận ({MAX_REFUSED_CODE}: từ {MAX_REFUSED_CODE} tệp trở lên);
+         một tệp hỏng không làm dừng các tệp khác, mỗi tệp có kết quả kiểm tra riêng;
+  {INTAKE_NOT_STARTED}    chưa kiểm tra tệp nào: kỳ báo cáo không có, dữ liệu của kit hoặc kho bị lỗi;
+  2      cũng là mã khi lệnh gõ sai (thiếu tệp, tùy chọn lạ): khi đó có kèm cách gõ đúng."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -97,7 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--unit", action="append", default=[], help="district code; repeat for several")
     template.add_argument("--out", type=Path, help="folder (default: outputs/templates/<period>)")
 
-    intake = commands.add_parser("intake", help="check submitted files and take them into the store")
+    intake = commands.add_parser(
+        "intake",
+        help="check submitted files and take them into the store",
+        description="Kiểm tra các tệp số liệu gửi về và nhận vào kho; mỗi tệp có kết quả kiểm tra riêng.",
+        epilog=INTAKE_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     intake.add_argument("files", nargs="+", type=Path, metavar="FILE", help="filled workbooks or CSV files")
     intake.add_argument("--period", help="the period being collected: files of another period are refused")
     intake.add_argument("--reports", type=Path, help="where the check reports go (default: outputs/intake)")
@@ -239,6 +255,8 @@ def print_summary(console: Console, results: Sequence[JobResult], seconds: float
         table.add_column(column)
     for r in shown[:SUMMARY_ROWS]:
         note = r.error if r.state is JobState.FAILED else f"thay đổi: {describe_changes(r)}"
+        if r.kept:
+            note += f" (PDF hiện có là {r.kept})"
         table.add_row(r.job.stem, STATES[r.state], f"{r.seconds:.1f} s", note)
     if len(shown) > SUMMARY_ROWS:
         table.add_row(f"… và {len(shown) - SUMMARY_ROWS} báo cáo khác", "", "", "")
@@ -257,6 +275,8 @@ def print_summary(console: Console, results: Sequence[JobResult], seconds: float
         if r.state is JobState.FAILED:
             notebook = out_dir / EXECUTED_DIR / f"{r.job.stem}.ipynb"
             console.print(f"[red]LỖI[/] {r.job.stem}: {r.error} (notebook: {notebook})", highlight=False)
+            if r.kept:
+                console.print(f"    PDF {out_dir / (r.job.stem + '.pdf')} là {r.kept}.", highlight=False)
     for r in results:
         if r.log_line:
             console.print(
@@ -342,11 +362,15 @@ def run_intake(args: argparse.Namespace, console: Console) -> int:
     from .submissions.intake import take_in_files
 
     paths = project_paths(args)
-    if args.period:
-        load_plan(paths.data_dir, args.period)  # an unknown period stops here, before any file
     store_dir = paths.store_dir
     started = time.perf_counter()
-    received = take_in_files(args.files, paths.data_dir, store_dir, args.period)
+    try:
+        if args.period:
+            load_plan(paths.data_dir, args.period)  # an unknown period stops here, before any file
+        received = take_in_files(args.files, paths.data_dir, store_dir, args.period)
+    except (DataError, StoreError) as exc:
+        console.print(f"[red]LỖI[/] {exc}")
+        return INTAKE_NOT_STARTED
     report_dir = args.reports or paths.intake_out
     table = Table(title=f"Nhận số liệu vào {store_dir}")
     for column in ("Tệp", "Kết quả", "Đơn vị, kỳ", "Lỗi", "Cảnh báo", "Kết quả kiểm tra"):
@@ -360,7 +384,7 @@ def run_intake(args: argparse.Namespace, console: Console) -> int:
         f"{counts['accepted']} tệp nhận mới, {counts['repeat']} tệp đã có (không đổi), "
         f"{counts['rejected']} tệp không nhận; {time.perf_counter() - started:.2f} s."
     )
-    return 1 if counts["rejected"] else 0
+    return min(counts["rejected"], MAX_REFUSED_CODE)
 
 
 def _intake_row(item, reports) -> list[str]:

@@ -35,6 +35,7 @@ class Entry:
     versions: Mapping[str, str] = field(default_factory=dict)
     built_at: str = ""  # UTC; for people reading the manifest, never part of a report
     error: str = ""
+    last_good_at: str = ""  # UTC: the last build that succeeded, whose HTML and PDF are kept on failure
 
     @property
     def ok(self) -> bool:
@@ -50,6 +51,12 @@ class Entry:
 
 def now_utc() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def describe_earlier_build(moment: str) -> str:
+    """ "bản của lần lập trước, 14:05 ngày 02/12/2026", in the machine's local time."""
+    local = dt.datetime.fromisoformat(moment).astimezone()
+    return f"bản của lần lập trước, {local:%H:%M} ngày {local:%d/%m/%Y}"
 
 
 def _entry_from_json(stem: str, raw: Mapping[str, Any]) -> Entry:
@@ -90,6 +97,23 @@ class Manifest:
             return ("new",)
         changed = tuple(name for name, value in inputs.items() if entry.inputs.get(name) != value)
         return changed or (("failed",) if not entry.ok else ("outputs",))
+
+    def last_good_at(self, stem: str) -> str:
+        """When the report last built well (UTC), or "" if it never did."""
+        entry = self.entries.get(stem)
+        if entry is None:
+            return ""
+        return entry.built_at if entry.ok else entry.last_good_at
+
+    def kept_note(self, stem: str) -> str:
+        """For a report that failed while its last good PDF is kept: which build that PDF is from."""
+        entry = self.entries.get(stem)
+        pdf = self.out_dir / f"{stem}.pdf"
+        if entry is None or entry.ok or not pdf.is_file():
+            return ""
+        # A manifest written before last_good_at was kept: the PDF's own time says when.
+        moment = entry.last_good_at or dt.datetime.fromtimestamp(pdf.stat().st_mtime, dt.UTC).isoformat()
+        return describe_earlier_build(moment)
 
     def record(self, entry: Entry) -> None:
         self.entries[entry.stem] = entry

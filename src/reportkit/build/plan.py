@@ -450,6 +450,8 @@ class BuildRun:
     ) -> None:
         seconds = time.perf_counter() - self.started[job.stem]
         inputs = self.inputs[job.stem]
+        built_at = now_utc()
+        last_good_at = built_at if state is JobState.BUILT else self.manifest.last_good_at(job.stem)
         self.manifest.record(
             Entry(
                 stem=job.stem,
@@ -461,15 +463,17 @@ class BuildRun:
                 seconds=round(seconds, 3),
                 engine=self.options.engine,
                 versions=self.versions,
-                built_at=now_utc(),
+                built_at=built_at,
                 error=error,
+                last_good_at=last_good_at,
             )
         )
         self.unsaved = True
         from .export import first_line
 
+        kept = self.manifest.kept_note(job.stem)
         changed = self.changed.get(job.stem, ())
-        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log))
+        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log), kept)
         self.results[job.stem] = result
         if self.on_done:
             self.on_done(result)
@@ -506,6 +510,7 @@ def write_index(out_dir: Path, plan: Plan, manifest: Manifest) -> Path:
     html = env.get_template("index.html.j2").render(
         period=plan.period.id,
         results=entries,
+        kept={e.stem: manifest.kept_note(e.stem) for e in entries},
         built_at=dt.datetime.now().strftime("%d/%m/%Y %H:%M"),
         version=__version__,
     )

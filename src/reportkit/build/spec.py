@@ -43,6 +43,7 @@ class JobResult:
     pdf: Path | None = None
     changed: tuple[str, ...] = ()  # the inputs that made it rebuild
     log_line: str = ""  # the first line the report's cells printed (the whole text: its log)
+    kept: str = ""  # a failed report whose last good PDF stays: which build that PDF is from
 
     @property
     def ok(self) -> bool:

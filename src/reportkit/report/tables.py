@@ -91,8 +91,11 @@ def _status_classes(frame: pd.DataFrame, statuses: Sequence[Status], columns: Se
 
 
 def render_table(frame: pd.DataFrame, classes: pd.DataFrame | None = None, table_id: str = "") -> str:
-    """A plain bordered table (class rk-table) with per-cell classes; no index column."""
-    styler = frame.style.hide(axis="index")
+    """A plain bordered table (class rk-table) with per-cell classes; no index column.
+
+    Cells and headers are escaped: a Styler writes its values into HTML as they are, and unit or
+    indicator names come from data files ("A & B", or worse)."""
+    styler = frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
     if classes is not None:
         styler = styler.set_td_classes(classes)
     return styler.set_table_attributes('class="rk-table"').to_html(table_uuid=table_id or None)

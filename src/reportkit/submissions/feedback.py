@@ -12,6 +12,7 @@ from .intake import Received
 from .store import TracedFigure
 from .validate import Location, Problem, Severity, show_number
 
+UNKNOWN_UNIT, UNREAD = "chua-ro-don-vi", "khong-doc-duoc"  # in a report's name: no unit, no content
 CSV_HEADER = ["STT", "Mức độ", "Tệp", "Trang tính", "Ô", "Chỉ tiêu", "Giá trị", "Vấn đề", "Yêu cầu", "Mã lỗi"]
 
 
@@ -100,10 +101,18 @@ def render_csv(received: Received) -> str:
     return out.getvalue()
 
 
+def report_stem(received: Received) -> str:
+    """<file>.<unit code>.<8 hex digits of its SHA-256>: two districts' `BaoCao.xlsx` (or two
+    versions of one district's) never share a check report."""
+    verdict, submission = received.verdict, received.submission
+    unit = (verdict.unit_code if verdict else None) or (submission.unit_code if submission else None)
+    return f"{Path(received.file_name).stem}.{unit or UNKNOWN_UNIT}.{received.sha256[:8] or UNREAD}"
+
+
 def write_reports(received: Received, report_dir: Path) -> tuple[Path, Path]:
-    """<name>.kiem-tra.txt and .csv; the CSV has a BOM so that Excel opens it in UTF-8."""
+    """<report_stem>.kiem-tra.txt and .csv; the CSV has a BOM so that Excel opens it in UTF-8."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    stem = Path(received.file_name).stem
+    stem = report_stem(received)
     text_path, csv_path = report_dir / f"{stem}.kiem-tra.txt", report_dir / f"{stem}.kiem-tra.csv"
     text_path.write_text(render_text(received), encoding="utf-8")
     csv_path.write_text(render_csv(received), encoding="utf-8-sig")

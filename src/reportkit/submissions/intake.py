@@ -54,8 +54,9 @@ class Plans:
 def take_in_files(
     paths: Iterable[Path], data_dir: Path, store_dir: Path, expected_period: str | None = None
 ) -> list[Received]:
-    """Take each file in, in the order given (a folder: its files by name); one file's errors do
-    not stop the others."""
+    """Take each file in, in the order given (a folder: its files by name); one file's errors, or
+    the kit failing to read or check it, do not stop the others. A store that cannot be written
+    (a full disk) stops the run: no later file could be stored either."""
     plans = Plans(data_dir)
     with closing(store.open_store(store_dir)) as conn:
         return [take_in_file(conn, store_dir, f, plans, expected_period) for f in list_files(paths)]
@@ -91,8 +92,12 @@ def take_in_file(
     if earlier is not None:
         current = store.current_submission(conn, earlier.period, earlier.unit_code)
         return Received(path, file_name, sha256, "repeat", None, earlier, current)
-    raw = read_submission(data, file_name)
-    verdict, plan = check_raw(conn, raw, plans, expected_period)
+    try:
+        raw = read_submission(data, file_name)
+        verdict, plan = check_raw(conn, raw, plans, expected_period)
+    except Exception as exc:  # the kit failing on this file refuses it alone; the run goes on
+        failed = problem("check_failed", Location(file_name), detail=f"{type(exc).__name__}: {exc}")
+        return Received(path, file_name, sha256, "rejected", Verdict(None, None, (), (failed,)))
     if not verdict.accepted:
         return Received(path, file_name, sha256, "rejected", verdict, plan=plan)
     received_at = received_at or store.utc_now()

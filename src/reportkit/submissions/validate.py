@@ -29,6 +29,7 @@ EXCEL_ERRORS = frozenset(
     {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
 )
 SAMPLE_SOURCE = "sample"
+UNITS_RHS = "$units."  # a constraint's right side counting the unit's units of a level in the tree
 
 
 class Severity(StrEnum):
@@ -562,6 +563,11 @@ def _check_constraint(readings: Readings, plan: Plan, code: str, lhs: tuple[str,
         return None
     if rhs == "$months":
         limit, rhs_name, rhs_where = Decimal(plan.period.months), "số tháng của kỳ báo cáo", ""
+    elif rhs.startswith(UNITS_RHS):
+        # "$units.grassroots": how many units of that level the tree gives this unit.
+        level = rhs.removeprefix(UNITS_RHS)
+        limit = Decimal(len(plan.tree.members(code, level)))
+        rhs_name, rhs_where = f"số {level_word(level)} của {plan.tree.title(code)} trong danh sách đơn vị", ""
     elif (code, rhs) in values:
         limit, rhs_name = values[(code, rhs)], lower_first(catalogue.measures[rhs].name)
         rhs_where = f", {readings.locations[(code, rhs)].describe()}"
@@ -671,6 +677,73 @@ def check_against_last_year(
     return problems
 
 
+def _rule(code: str) -> dict:
+    """A plausibility rule's thresholds, kept beside its wording in data/problems.yaml."""
+    return _messages()[code]
+
+
+def check_against_targets(readings: Readings, plan: Plan, district: str) -> list[Problem]:
+    """Warn where a district's figure (its own, or its units' sum) is many times its target for it."""
+    rule, problems = _rule("far_above_target"), []
+    ratio, floor = Decimal(str(rule["ratio"])), Decimal(str(rule["min_size"]))
+    for ind in plan.catalogue.indicators:
+        target = plan.targets.get((district, ind.id))
+        if ind.kind is not Kind.TOTAL or not ind.measure or target is None or target.value <= 0:
+            continue
+        total = _district_total(readings, plan, district, ind.measure)
+        if total is None or total[0] < floor or total[0] < ratio * target.value:
+            continue
+        value, where = total
+        problems.append(
+            problem(
+                "far_above_target",
+                where,
+                show_number(value),
+                describe_measure(plan.catalogue, ind.measure),
+                ratio=formats.format_plain(value / target.value, 2),
+                target=show_number(target.value),
+            )
+        )
+    return problems
+
+
+def _district_total(readings: Readings, plan: Plan, district: str, measure: str):
+    """The district's figure of a measure, with where it was read; for a measure its units keep,
+    their sum (where: the file), once every one of them is there."""
+    if (district, measure) in readings.values:
+        return readings.values[(district, measure)], readings.locations[(district, measure)]
+    level = plan.catalogue.measures[measure].level
+    keys = [(u.code, measure) for u in plan.tree.members(district, level)]
+    if not keys or any(k not in readings.values for k in keys):
+        return None
+    return sum((readings.values[k] for k in keys), Decimal(0)), Location(readings.locations[keys[0]].file)
+
+
+def check_against_size(readings: Readings, plan: Plan, district: str) -> list[Problem]:
+    """Warn where a district's figure is many times its size (its members, per data/problems.yaml)."""
+    rule, problems = _rule("far_above_size"), []
+    size = readings.values.get((district, rule["size"]))
+    if not size or size <= 0:
+        return []
+    floor = Decimal(str(rule["min_size"]))
+    for measure, ratio in rule["ratios"].items():
+        value = readings.values.get((district, measure))
+        if value is None or value < floor or value <= Decimal(str(ratio)) * size:
+            continue
+        problems.append(
+            problem(
+                "far_above_size",
+                readings.locations[(district, measure)],
+                show_number(value),
+                describe_measure(plan.catalogue, measure),
+                ratio=formats.format_plain(value / size, 2),
+                size_name=lower_first(plan.catalogue.measures[rule["size"]].name),
+                size=show_number(size),
+            )
+        )
+    return problems
+
+
 def check_submission(
     raw: RawSubmission,
     plan: Plan,
@@ -690,6 +763,8 @@ def check_submission(
     problems += check_shares(readings, plan)
     problems += check_names(raw.names, plan, district)
     problems += check_against_last_year(readings, plan, previous or {})
+    problems += check_against_targets(readings, plan, district)
+    problems += check_against_size(readings, plan, district)
     figures = tuple(
         CheckedFigure(code, measure, value, readings.locations[(code, measure)])
         for (code, measure), value in readings.values.items()
