@@ -10,7 +10,7 @@ import copy
 import pytest
 from test_validate import PLAN, full_values, raw_for
 
-from reportkit import validate
+from reportkit.submissions import validate
 from reportkit.submissions.validate import Severity, check_submission
 
 

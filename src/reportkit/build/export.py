@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import BrowserNotFoundError
+from ..report.fonts import font_face_css
 
 if TYPE_CHECKING:
     import nbformat
@@ -136,8 +137,6 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) ->
     `title` becomes the HTML <title> and so the PDF's document title; without it the
     notebook's metadata.title, else "Báo cáo". Safe to call from several threads.
     """
-    from ..report.fonts import font_face_css
-
     resources = {"report_title": title, "font_face_css": font_face_css()}
     with _EXPORT_LOCK:
         html, _ = _exporter().from_notebook_node(notebook, resources=resources)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildBusyError
+from .export import write_atomic
 from ..paths import EXECUTED_DIR, LOCK_FILE, LOGS_DIR, MANIFEST_FILE
 
 FORMAT = 1
@@ -129,8 +130,6 @@ class Manifest:
         return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
     def save(self) -> Path:
-        from .export import write_atomic
-
         return write_atomic(self.out_dir / MANIFEST_FILE, self.to_json())
 
 

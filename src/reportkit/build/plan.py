@@ -25,7 +25,10 @@ from .fingerprint import (
     fingerprint_shared,
     package_versions,
 )
+from ..report.fonts import check_coverage, iter_text, printed_params
 from ..report.inputs import (
+    load_analyst_text,
+    load_catalogue,
     known_period,
     load_org_tree,
     load_period_figures,
@@ -33,6 +36,7 @@ from ..report.inputs import (
     load_targets,
     read_yaml,
 )
+from .export import first_line, write_atomic
 from .isolate import ReportRun, ReportTask
 from .manifest import (
     BUILT,
@@ -269,9 +273,6 @@ def build_period(
 def check_plan_font(paths: ProjectPaths, plan: Plan) -> None:
     """Before any report runs: the report font has every character of the wording, catalogue,
     units, parameters and analyst texts the plan's reports will print (fonts.FontError if not)."""
-    from ..report.fonts import check_coverage, iter_text, printed_params
-    from ..report.inputs import load_analyst_text, load_catalogue
-
     def read(load: Callable[[Path], Any], path: Path) -> Any:
         try:
             return load(path)
@@ -403,8 +404,6 @@ class BuildRun:
         if not run.ok:
             self._fail(job, run, run.error)
         elif run.pdf is not None:
-            from .export import write_atomic
-
             write_atomic(self.out_dir / f"{job.stem}.pdf", run.pdf)
             self._succeed(job, run)
         else:
@@ -420,8 +419,6 @@ class BuildRun:
 
     def _succeed(self, job: Job, run: ReportRun) -> None:
         # The PDF is in place (atomically); now the page and the notebook that match it.
-        from .export import write_atomic
-
         html = write_atomic(self.out_dir / f"{job.stem}.html", run.html or "")
         self._write_notebook(job, run)
         self._finish(job, JobState.BUILT, "", html, self.out_dir / f"{job.stem}.pdf", run.log)
@@ -433,8 +430,6 @@ class BuildRun:
         self._finish(job, JobState.FAILED, error or "lỗi không rõ", None, None, run.log)
 
     def _write_notebook(self, job: Job, run: ReportRun) -> None:
-        from .export import write_atomic
-
         if run.notebook is not None:
             write_atomic(self.out_dir / EXECUTED_DIR / f"{job.stem}.ipynb", run.notebook)
         # What the cells printed goes to the log beside it, never to the page; a clean run
@@ -469,8 +464,6 @@ class BuildRun:
             )
         )
         self.unsaved = True
-        from .export import first_line
-
         kept = self.manifest.kept_note(job.stem)
         changed = self.changed.get(job.stem, ())
         result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log), kept)
@@ -498,8 +491,6 @@ def _unit_order(plan: Plan) -> dict[str, int]:
 def write_index(out_dir: Path, plan: Plan, manifest: Manifest) -> Path:
     """outputs/<period>/index.html: every report of the period the manifest knows, and what failed."""
     import jinja2
-
-    from .export import write_atomic
 
     order = _unit_order(plan)
     entries = sorted(manifest.entries.values(), key=lambda e: (order.get(e.unit, len(order)), e.stem))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..model import Catalogue, Kind, OrgTree, Period, Target
 from ..paths import SAMPLE_FIGURES, SAMPLE_SUBMISSIONS, levels_file, periods_file
+from ..report.inputs import load_catalogue, load_org_tree, load_periods
 
 SEED = 2022
 SAMPLE_BASIS = "sample"
@@ -224,8 +225,6 @@ def _submission_rows(values, period: str, district: str, catalogue: Catalogue, t
 
 def make_sample(data_dir: Path, city_code: str = "92", plan_period: str = "2022-FY") -> None:
     """Rewrite the sample targets, figures and submissions from the catalogue and tree (deterministic)."""
-    from ..report.inputs import load_catalogue, load_org_tree, load_periods
-
     periods, _ = load_periods(periods_file(data_dir))
     plan = periods[plan_period]
     tree = load_org_tree(data_dir / plan.org, levels_file(data_dir))
