@@ -86,3 +86,42 @@ def grassroots_of(project: Path, district: str) -> str:
         if line.endswith(f",{district}"):
             return line.split(",", 1)[0]
     raise AssertionError(district)
+
+
+def read_from_store(project: Path) -> None:
+    """Make the project's reports read the store ($REPORTKIT_STORE), as the office's do."""
+    defaults = project / "params" / "defaults.yaml"
+    text = defaults.read_text(encoding="utf-8")
+    defaults.write_text(
+        text.replace("figures_file: sample/figures.csv", 'figures_file: ""'), encoding="utf-8"
+    )
+
+
+def take_in_sample(store_dir: Path, periods: tuple[str, ...] = ("2021-FY", "2022-FY")) -> None:
+    """Take the sample submissions of these periods into a store, as `make reports` does."""
+    from reportkit.submissions.intake import take_in_files
+
+    files = sorted(f for p in periods for f in (ROOT / "data" / "sample" / "submissions").glob(f"{p}-*.csv"))
+    received = take_in_files(files, ROOT / "data", store_dir)
+    assert [r.status for r in received] == ["accepted"] * len(files), [r.verdict for r in received]
+
+
+def resubmit(store_dir: Path, folder: Path, period: str, district: str, changes: dict[tuple[str, str], str]):
+    """A district's corrected submission (real data, not a sample): its sample file with `changes`
+    ((unit, measure) -> value), taken into the store. Returns what intake made of it."""
+    from reportkit.submissions.intake import take_in_files
+
+    sample = ROOT / "data" / "sample" / "submissions" / f"{period}-{district}.csv"
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        row_period, unit, name, measure, value, _source = line.split(",")
+        out.append(",".join([row_period, unit, name, measure, changes.get((unit, measure), value), ""]))
+    folder.mkdir(parents=True, exist_ok=True)
+    sent = len(list(folder.iterdir()))
+    path = folder / f"{period}-{district}-{sent}.csv"
+    # Blank lines (skipped when read) make each file new to the store, even with the same figures.
+    path.write_text("\n".join(out) + "\n" * (1 + sent), encoding="utf-8")
+    [received] = take_in_files([path], ROOT / "data", store_dir)
+    assert received.status == "accepted", received.verdict
+    return received

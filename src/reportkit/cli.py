@@ -41,7 +41,9 @@ REASONS = {
     "notebook": "notebook",
     "params": "tham số",
     "narrative": "phần viết",
-    "data": "số liệu",
+    "figures": "số liệu",
+    "figures_last_year": "số liệu cùng kỳ",
+    "targets": "chỉ tiêu giao",
     "templates": "mẫu trình bày",
     "kit": "bộ công cụ",
     "versions": "thư viện",
@@ -49,6 +51,8 @@ REASONS = {
     "wording": "câu chữ",
     "periods": "kỳ báo cáo",
     "tree": "cây tổ chức",
+    "levels": "cấp đơn vị",
+    "unreadable": "không đọc được số liệu",
 }
 STATES = {JobState.BUILT: "[green]xong[/]", JobState.SKIPPED: "bỏ qua", JobState.FAILED: "[red]LỖI[/]"}
 

@@ -269,3 +269,5 @@ class ReportInputs:
     params: Mapping[str, Any]
     analyst_markdown: str | None
     analyst_path: str
+    # What the loader read, by name: each input's digest (the build keys the report on these).
+    reads: Mapping[str, str] = field(default_factory=dict)

@@ -1,4 +1,7 @@
-"""Fingerprints: digests of everything a report reads, so an unchanged report is not built again."""
+"""Fingerprints: digests of everything a report reads, so an unchanged report is not built again.
+
+The loader (intake.load_report_inputs) records what it reads in a `Reads`; the build adds the
+notebook and the kit (code, templates, package versions)."""
 
 from __future__ import annotations
 
@@ -6,14 +9,14 @@ import dataclasses
 import hashlib
 import json
 import platform
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 
 if TYPE_CHECKING:  # the build imports this module before it knows there is work: keep it light
-    from ..model import FigureSet, OrgTree, Period, Target
+    from ..model import Period
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -34,10 +37,6 @@ REPORT_PACKAGES = (
     "playwright",
     "pyyaml",
 )
-
-# Parameters that say where the project is, not what the report says: a moved checkout
-# builds the same reports.
-LOCATION_PARAMETERS = frozenset({"data_dir", "params_dir"})
 
 
 def digest_bytes(*parts: bytes) -> str:
@@ -111,74 +110,26 @@ def fingerprint_kit(versions: Mapping[str, str] | None = None) -> dict[str, str]
     return fingerprint_code() | {"versions": digest_json(dict(versions or package_versions()))}
 
 
-def _period_spec(period: Period | None) -> dict[str, Any] | None:
+def describe_period(period: Period | None) -> dict[str, Any] | None:
+    """A period's entry of periods.yaml as the loader read it (its date, plan, progress, ...)."""
     return dataclasses.asdict(period) if period is not None else None
 
 
-def fingerprint_shared(
-    data_dir: Path, org_files: Iterable[Path], period: Period, previous: Period | None
-) -> dict[str, str]:
-    """The data files that shape every report of a period: plan, wording, periods, tree."""
-    return {
-        "catalogue": digest_file(data_dir / period.catalogue) if period.catalogue else digest_bytes(),
-        "wording": digest_file(data_dir / "wording" / "vi.yaml"),
-        "periods": digest_json([_period_spec(period), _period_spec(previous)]),
-        "tree": digest_json([digest_file(path) for path in org_files]),
-    }
+class Reads(dict):
+    """What a report's loader read, recorded by the loader as it reads: name -> digest.
 
+    The build keys a report on these (and on its notebook and the kit), so an input the loader
+    starts reading is an input of the key without anyone having to remember it."""
 
-def fingerprint_parameters(parameters: Mapping[str, Any]) -> str:
-    return digest_json({k: v for k, v in parameters.items() if k not in LOCATION_PARAMETERS})
+    def file(self, name: str, path: Path) -> Path:
+        """Record a file's content (or its absence) under `name`, and give its path to read."""
+        self[name] = digest_file(path)
+        return path
 
-
-class DataDigests:
-    """What each unit's report reads of the data, digested.
-
-    A report reads the figures of its unit's subtree (tree.walk) for the period and for the
-    same period last year, and the targets of those units: so a district's report changes
-    with its own data only, and the city's with every district's. Each unit's rows are
-    digested once, then a report's digest joins those of its subtree.
-    """
-
-    def __init__(
-        self,
-        figures: FigureSet,
-        previous: FigureSet | None,
-        targets: Mapping[tuple[str, str], Target],
-    ) -> None:
-        rows: dict[str, list[bytes]] = {}
-        for label, figure_set in (("now", figures), ("before", previous)):
-            for (unit, measure), value in (figure_set.values if figure_set else {}).items():
-                rows.setdefault(unit, []).append(f"{label}|{measure}|{value}".encode())
-        for (unit, indicator), target in targets.items():
-            rows.setdefault(unit, []).append(f"target|{indicator}|{target.value}|{target.basis}".encode())
-        self._units = {unit: digest_bytes(*sorted(lines)) for unit, lines in rows.items()}
-        self._header = digest_json(
-            [
-                [figures.period, figures.is_sample],
-                [previous.period, previous.is_sample] if previous else None,
-            ]
-        )
-
-    def unit(self, tree: OrgTree, code: str) -> str:
-        """The digest of what the report of `code` reads."""
-        parts = [self._header.encode()]
-        for member in tree.walk(code):
-            parts += [member.code.encode(), self._units.get(member.code, "").encode()]
-        return digest_bytes(*parts)
-
-
-def fingerprint_report(
-    notebook: Path, parameters: Mapping[str, Any], narrative: Path, data: str, shared: Mapping[str, str]
-) -> dict[str, str]:
-    """Every input of one report, by name, so the manifest can say which one changed."""
-    return {
-        "notebook": digest_notebook(notebook),
-        "params": fingerprint_parameters(parameters),
-        "narrative": digest_file(narrative),
-        "data": data,
-        **shared,
-    }
+    def value(self, name: str, value: Any) -> Any:
+        """Record a value the loader read (already parsed, or taken from a bigger file)."""
+        self[name] = digest_json(value)
+        return value
 
 
 def combine(inputs: Mapping[str, str]) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildBusyError
-from .export import write_atomic
 from ..paths import EXECUTED_DIR, LOCK_FILE, LOGS_DIR, MANIFEST_FILE
+from .export import write_atomic
 
 FORMAT = 1
 

@@ -7,7 +7,6 @@ import itertools
 import os
 import threading
 import time
-import unicodedata
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -16,27 +15,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from .fingerprint import (
-    DataDigests,
-    combine,
-    digest_bytes,
-    fingerprint_kit,
-    fingerprint_report,
-    fingerprint_shared,
-    package_versions,
+from ..errors import BuildError, DataError
+from ..model import OrgTree, Period
+from ..paths import (
+    EXECUTED_DIR,
+    INDEX_FILE,
+    ProjectPaths,
+    defaults_file,
+    levels_file,
+    log_name,
+    narrative_file,
+    periods_file,
+    unit_params_file,
+    wording_file,
 )
 from ..report.fonts import check_coverage, iter_text, printed_params
 from ..report.inputs import (
+    ReportLoader,
+    known_period,
     load_analyst_text,
     load_catalogue,
-    known_period,
     load_org_tree,
-    load_period_figures,
     load_periods,
-    load_targets,
     read_yaml,
 )
+from ..vntext import slugify
 from .export import first_line, write_atomic
+from .fingerprint import combine, digest_bytes, digest_notebook, fingerprint_kit, package_versions
 from .isolate import ReportRun, ReportTask
 from .manifest import (
     BUILT,
@@ -46,22 +51,6 @@ from .manifest import (
     now_utc,
     period_lock,
     remove_stale_temp_files,
-)
-from ..errors import BuildError, DataError
-from ..model import OrgTree, Period
-from ..vntext import slugify
-from ..paths import (
-    EXECUTED_DIR,
-    INDEX_FILE,
-    SAMPLE_FIGURES,
-    ProjectPaths,
-    defaults_file,
-    levels_file,
-    log_name,
-    narrative_file,
-    periods_file,
-    unit_params_file,
-    wording_file,
 )
 from .spec import (
     ENGINES,
@@ -171,37 +160,26 @@ def plan_jobs(paths: ProjectPaths, period: str | None = None, units: Sequence[st
     return plan.period.id, list(plan.jobs)
 
 
-def _data_digests(paths: ProjectPaths, plan: Plan, source: str) -> DataDigests | str:
-    """The unit data digests of one figures source, or a digest of why it cannot be read."""
+def loader_reads(loader: ReportLoader, parameters: Mapping[str, Any]) -> dict[str, str]:
+    """What the report's notebook will read, by name: its loader, called as the notebook calls it
+    (with the parameters papermill gives the notebook), records it; nothing runs."""
     try:
-        # The one line that names where figures come from.
-        read = lambda period_id: load_period_figures(paths.data_dir, source, period_id, paths.store_dir)  # noqa: E731
-        figures = read(plan.period.id)
-        previous = read(plan.previous.id) if plan.previous else None
-        targets = load_targets(paths.data_dir / plan.period.targets) if plan.period.targets else {}
-    except (DataError, OSError, KeyError, ValueError) as exc:
+        return dict(loader.load(**parameters).reads)
+    except (DataError, LookupError, OSError, ValueError) as exc:
         # The report will fail and say why; its key only has to be stable.
-        return digest_bytes(b"unreadable", str(exc).encode())
-    return DataDigests(figures, previous, targets)
+        return {"unreadable": digest_bytes(b"unreadable", str(exc).encode())}
 
 
 def fingerprint_jobs(
     paths: ProjectPaths, plan: Plan, versions: Mapping[str, str] | None = None
 ) -> dict[str, dict[str, str]]:
-    """Every job's inputs by name: notebook, params, narrative, data and the shared files."""
-    data_files = fingerprint_shared(paths.data_dir, plan.org_files, plan.period, plan.previous)
-    shared = fingerprint_kit(versions) | data_files
-    sources: dict[str, DataDigests | str] = {}
-    inputs = {}
-    for job in plan.jobs:
-        source = str(job.parameters.get("figures_file") or SAMPLE_FIGURES)
-        if source not in sources:
-            sources[source] = _data_digests(paths, plan, source)
-        digests = sources[source]
-        data = digests if isinstance(digests, str) else digests.unit(plan.tree, job.unit_code)
-        narrative = narrative_file(paths.params_dir, plan.period.id, job.unit_code)
-        inputs[job.stem] = fingerprint_report(job.notebook, job.parameters, narrative, data, shared)
-    return inputs
+    """Every job's inputs by name: what its loader reads, its notebook, and the kit."""
+    kit = fingerprint_kit(versions)
+    loader = ReportLoader()  # a period's shared inputs are loaded once for all its reports
+    return {
+        job.stem: {"notebook": digest_notebook(job.notebook), **kit, **loader_reads(loader, job.parameters)}
+        for job in plan.jobs
+    }
 
 
 Listener = Callable[[JobResult], None]

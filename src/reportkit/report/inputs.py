@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from ..build.fingerprint import Reads, describe_period
 from ..errors import DataError, UnknownPeriodError
 from ..model import (
     Catalogue,
@@ -243,18 +245,183 @@ def load_analyst_text(path: Path) -> str | None:
     return clean_text(path.read_text(encoding="utf-8"))
 
 
-def load_period_figures(
+@dataclass(frozen=True)
+class PeriodFigures:
+    """One period's figures as read, by unit, so that each report takes (and digests) its subtree's only."""
+
+    period: str
+    is_sample: bool  # any current submission of the period is a sample: every report says so
+    source: str
+    by_unit: Mapping[str, tuple[tuple[str, Decimal, bool], ...]]  # unit -> (measure, value, row is sample)
+
+    @classmethod
+    def from_rows(
+        cls, period: str, source: str, rows: Iterable[tuple[str, str, Decimal, bool]], is_sample: bool
+    ) -> PeriodFigures:
+        by_unit: dict[str, list[tuple[str, Decimal, bool]]] = {}
+        for unit, measure, value, sample in rows:
+            by_unit.setdefault(unit, []).append((measure, value, sample))
+        return cls(period, is_sample, source, {u: tuple(sorted(r)) for u, r in by_unit.items()})
+
+    def subtree(self, codes: Iterable[str]) -> tuple[FigureSet, list[Any]]:
+        """The figures of these units, and what was read of them: each row, whether it is sample data."""
+        values, read = {}, []
+        for code in codes:
+            for measure, value, sample in self.by_unit.get(code, ()):
+                values[(code, measure)] = value
+                read.append([code, measure, str(value), sample])
+        return FigureSet(self.period, values, self.is_sample), [
+            self.period,
+            self.source,
+            self.is_sample,
+            read,
+        ]
+
+
+def load_period_rows(
     data_dir: str | Path, source: str, period_id: str, store_dir: str | Path | None = None
-) -> FigureSet:
+) -> PeriodFigures:
     """The figures of one period, whatever the source: the store when `source` is blank (`store_dir`,
     else store/ beside data/), a .sqlite file under data/ that it names, else a
     `period,unit_code,measure,value,source` CSV file under data/."""
     data_dir = Path(data_dir)
-    if not source:
-        return store.read_figures(store_db(store_dir or default_store_dir(data_dir)), period_id)
-    if source.endswith(STORE_DB_SUFFIX):
-        return store.read_figures(data_dir / source, period_id)
-    return select_figures(load_figures(data_dir / source), period_id)
+    if not source or source.endswith(STORE_DB_SUFFIX):
+        db = store_db(store_dir or default_store_dir(data_dir)) if not source else data_dir / source
+        rows, sample = store.read_figure_rows(db, period_id)
+        return PeriodFigures.from_rows(period_id, source, rows, sample)
+    chosen = [f for p, f in load_figures(data_dir / source) if p == period_id]
+    rows = [(f.unit_code, f.measure, f.value, f.source == SAMPLE_SOURCE) for f in chosen]
+    # Later rows of a unit and measure win, as in select_figures.
+    last = {(unit, measure): (unit, measure, value, sample) for unit, measure, value, sample in rows}
+    return PeriodFigures.from_rows(period_id, source, last.values(), any(r[3] for r in rows))
+
+
+def load_period_figures(
+    data_dir: str | Path, source: str, period_id: str, store_dir: str | Path | None = None
+) -> FigureSet:
+    """All the figures of one period (see load_period_rows)."""
+    figures = load_period_rows(data_dir, source, period_id, store_dir)
+    return figures.subtree(figures.by_unit)[0]
+
+
+@dataclass(frozen=True)
+class PeriodInputs:
+    """What the reports of a period read, loaded once; `reads` the digests of what was read so far."""
+
+    period: Period
+    previous: Period | None
+    tree: OrgTree
+    catalogue: Catalogue
+    targets: Mapping[str, Mapping[tuple[str, str], Target]]  # by unit
+    figures: PeriodFigures
+    previous_figures: PeriodFigures | None
+    wording: Mapping[str, Any]
+    reads: Mapping[str, str]
+
+
+def load_period_inputs(
+    period: str = "",
+    data_dir: str | Path = "data",
+    figures_file: str = "",
+    store_dir: str | Path | None = None,
+) -> PeriodInputs:
+    """The period's shared inputs: periods, tree, catalogue, targets, figures, wording."""
+    data_dir, reads = Path(data_dir), Reads()
+    periods, default = load_periods(periods_file(data_dir))
+    current = known_period(periods, period or default)
+    if not current.catalogue or not current.targets:
+        raise DataError(f"Kỳ {current.id} không có kế hoạch (catalogue/targets) trong {PERIODS_FILE}")
+    previous = periods.get(current.same_period_last_year or "")
+    reads.value("periods", [describe_period(current), describe_period(previous)])
+    tree = load_org_tree(
+        reads.file("tree", data_dir / current.org), reads.file("levels", levels_file(data_dir))
+    )
+    catalogue_path = reads.file("catalogue", data_dir / current.catalogue)
+    catalogue = load_catalogue(catalogue_path)
+    targets: dict[str, dict[tuple[str, str], Target]] = {}
+    for key, target in load_plan_targets(data_dir / current.targets, catalogue, catalogue_path, tree).items():
+        targets.setdefault(target.unit_code, {})[key] = target  # read per subtree: unit_report_inputs
+    return PeriodInputs(
+        period=current,
+        previous=previous,
+        tree=tree,
+        catalogue=catalogue,
+        targets=targets,
+        figures=load_period_rows(data_dir, figures_file, current.id, store_dir),
+        previous_figures=(
+            load_period_rows(data_dir, figures_file, previous.id, store_dir) if previous else None
+        ),
+        wording=read_yaml(reads.file("wording", wording_file(data_dir))),
+        reads=reads,
+    )
+
+
+def unit_report_inputs(
+    shared: PeriodInputs, unit_code: str, params_dir: str | Path, params: Mapping[str, Any]
+) -> ReportInputs:
+    """One report's inputs out of its period's: the figures and targets of its unit's subtree only
+    (a report cannot show what it was not given), its narrative and parameters, and the digest of
+    each of these reads beside the period's."""
+    if unit_code not in shared.tree:
+        raise DataError(f"Mã đơn vị {unit_code} không có trong {shared.period.org}")
+    reads = Reads(shared.reads)
+    members = [u.code for u in shared.tree.walk(unit_code)]
+    figures, read = shared.figures.subtree(members)
+    reads.value("figures", read)
+    previous_figures = None
+    if shared.previous_figures is not None:
+        previous_figures, read = shared.previous_figures.subtree(members)
+    reads.value("figures_last_year", read if previous_figures is not None else None)
+    targets = {key: t for code in members for key, t in shared.targets.get(code, {}).items()}
+    reads.value("targets", [[t.unit_code, t.indicator_id, str(t.value), t.basis] for t in targets.values()])
+    reads.value("params", {"unit_code": unit_code, "figures_file": shared.figures.source, **params})
+    analyst = narrative_file(params_dir, shared.period.id, unit_code)
+    return ReportInputs(
+        unit_code=unit_code,
+        period=shared.period,
+        previous_period=shared.previous,
+        tree=shared.tree,
+        catalogue=shared.catalogue,
+        targets=targets,
+        figures=figures,
+        previous_figures=previous_figures,
+        wording=shared.wording,
+        params=params,
+        analyst_markdown=load_analyst_text(reads.file("narrative", analyst)),
+        analyst_path=f"params/{narrative_name(shared.period.id, unit_code)}",
+        reads=reads,
+    )
+
+
+class ReportLoader:
+    """Loads reports' inputs, each period's shared inputs once: the build plans a period's reports
+    with one, through the very call its notebooks make, without running them."""
+
+    def __init__(self) -> None:
+        self._periods: dict[tuple[str, str, str, str], PeriodInputs | Exception] = {}
+
+    def load(
+        self,
+        unit_code: str,
+        period: str = "",
+        data_dir: str | Path = "data",
+        params_dir: str | Path = "params",
+        figures_file: str = "",
+        store_dir: str | Path = "",
+        **params: Any,
+    ) -> ReportInputs:
+        key = (period, str(data_dir), figures_file or "", str(store_dir or ""))
+        if key not in self._periods:
+            try:
+                self._periods[key] = load_period_inputs(
+                    period, data_dir, figures_file or "", store_dir or None
+                )
+            except (DataError, LookupError, OSError, ValueError) as exc:
+                self._periods[key] = exc  # every report of the period fails the same way
+        shared = self._periods[key]
+        if isinstance(shared, Exception):
+            raise shared
+        return unit_report_inputs(shared, unit_code, params_dir, params)
 
 
 def load_report_inputs(
@@ -269,35 +436,9 @@ def load_report_inputs(
     """Load one report's inputs; `params` are the notebook's remaining parameters.
 
     `figures_file` blank: figures come from the store in `store_dir` (blank: store/ beside
-    data/); otherwise the CSV file under data/ that it names."""
-    data_dir, params_dir = Path(data_dir), Path(params_dir)
-    periods, default = load_periods(periods_file(data_dir))
-    current = known_period(periods, period or default)
-    if not current.catalogue or not current.targets:
-        raise DataError(f"Kỳ {current.id} không có kế hoạch (catalogue/targets) trong {PERIODS_FILE}")
-    tree = load_org_tree(data_dir / current.org, levels_file(data_dir))
-    if unit_code not in tree:
-        raise DataError(f"Mã đơn vị {unit_code} không có trong {data_dir / current.org}")
-    previous = periods.get(current.same_period_last_year or "")
-    analyst = narrative_file(params_dir, current.id, unit_code)
-    catalogue_path = data_dir / current.catalogue
-    catalogue = load_catalogue(catalogue_path)
-    inputs = ReportInputs(
-        unit_code=unit_code,
-        period=current,
-        previous_period=previous,
-        tree=tree,
-        catalogue=catalogue,
-        targets=load_plan_targets(data_dir / current.targets, catalogue, catalogue_path, tree),
-        figures=load_period_figures(data_dir, figures_file, current.id, store_dir or None),
-        previous_figures=(
-            load_period_figures(data_dir, figures_file, previous.id, store_dir or None) if previous else None
-        ),
-        wording=read_yaml(wording_file(data_dir)),
-        params=params,
-        analyst_markdown=load_analyst_text(analyst),
-        analyst_path=f"params/{narrative_name(current.id, unit_code)}",
-    )
+    data/); otherwise the CSV file under data/ that it names. `reads` in the result says what
+    was read (the build keys the report on it)."""
+    inputs = ReportLoader().load(unit_code, period, data_dir, params_dir, figures_file, store_dir, **params)
     check_report_inputs(inputs)  # every word it will print has a glyph in the report font
     return inputs
 

@@ -236,14 +236,23 @@ def read_values(conn: sqlite3.Connection, period: str) -> dict[tuple[str, str], 
     return {(r["unit_code"], r["measure"]): Decimal(r["value"]) for r in rows}
 
 
-def read_figures(db_path: Path, period: str) -> FigureSet:
-    """A period's figures for the reports; sample data if any current submission is a sample."""
+def read_figure_rows(db_path: Path, period: str) -> tuple[list[tuple[str, str, Decimal, bool]], bool]:
+    """A period's figures for the reports as (unit, measure, value, from a sample submission), and
+    whether the period is sample data (any current submission is a sample)."""
     with closing(open_readonly(db_path)) as conn:
-        values = read_values(conn, period)
+        rows = conn.execute(
+            "SELECT unit_code, measure, value, is_sample FROM current_figure WHERE period = ?", (period,)
+        ).fetchall()
         sample = conn.execute(
             "SELECT EXISTS (SELECT 1 FROM current_submission WHERE period = ? AND is_sample)", (period,)
         ).fetchone()[0]
-    return FigureSet(period, values, bool(sample))
+    return [(r[0], r[1], Decimal(r[2]), bool(r[3])) for r in rows], bool(sample)
+
+
+def read_figures(db_path: Path, period: str) -> FigureSet:
+    """A period's figures for the reports; sample data if any current submission is a sample."""
+    rows, sample = read_figure_rows(db_path, period)
+    return FigureSet(period, {(unit, measure): value for unit, measure, value, _ in rows}, sample)
 
 
 def trace(
