@@ -147,7 +147,7 @@ def test_the_manifest_records_status_inputs_duration_and_versions(tmp_path):
     assert entry["status"] == "built" and entry["unit"] == "917" and entry["seconds"] > 0
     assert set(entry["inputs"]) == {
         *("notebook", "params", "narrative", "figures", "figures_last_year", "targets", "catalogue"),
-        *("wording", "periods", "tree", "levels", "templates", "kit", "versions"),
+        *("wording", "periods", "tree", "levels", "templates", "fonts", "package_data", "kit", "versions"),
     }
     assert {"python", "reportkit", "pandas", "matplotlib", "papermill", "nbconvert"} <= set(entry["versions"])
     assert entry["outputs"] == {

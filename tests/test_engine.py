@@ -7,10 +7,11 @@ import sys
 import nbformat
 import papermill
 import pytest
+from IPython.core.error import UsageError
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
-from reportkit.build.engine import ENGINE_NAME, LANGUAGE_INFO
+from reportkit.build.engine import ENGINE_NAME, LANGUAGE_INFO, make_shell
 from reportkit.build.isolate import ReportTask, execute_report
 
 
@@ -180,3 +181,11 @@ def test_strict_lets_stdout_and_displays_through(tmp_path):
     result = _execute(tmp_path, PRINTS, SHOWS, strict=True)
     assert result.ok, result.error
     assert "in ra stdout" in result.log
+
+
+def test_matplotlib_inline_shows_figures_and_a_screen_backend_is_refused_in_the_cell(tmp_path):
+    nb = run(tmp_path, "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]);")
+    assert [sorted(o.data) for o in nb.cells[-1].outputs] == [["image/png", "text/plain"]]
+    # Where a screen backend loads, the shell still has no event loop to give it.
+    with pytest.raises(UsageError, match="%matplotlib inline"):
+        make_shell().enable_gui("qt")

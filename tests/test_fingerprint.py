@@ -124,6 +124,13 @@ def test_templates_code_and_versions_are_inputs_of_every_report(project, tmp_pat
     assert stale_after(project, lambda: css.write_text(css.read_text() + "\n")) == {"92", *DISTRICTS}
     code = package / "report" / "metrics.py"
     assert stale_after(project, lambda: code.write_text(code.read_text() + "\n")) == {"92", *DISTRICTS}
+    font = package / "fonts" / "LiberationSerif-Regular.ttf"
+    assert stale_after(project, lambda: font.write_bytes(font.read_bytes() + b"\0")) == {"92", *DISTRICTS}
+    problems = package / "data" / "problems.yaml"
+    assert stale_after(project, lambda: problems.write_text(problems.read_text() + "\n")) == {
+        "92",
+        *DISTRICTS,
+    }
     versions = fingerprint.package_versions()
     edit = lambda: monkeypatch.setattr(fingerprint, "package_versions", lambda: versions | {"pandas": "0"})  # noqa: E731
     assert stale_after(project, edit) == {"92", *DISTRICTS}
@@ -248,7 +255,7 @@ def test_the_build_plans_with_exactly_what_the_notebooks_loader_reads(project):
     planned = fingerprint_jobs(paths, plan)
     for job in plan.jobs:
         reads = load_report_inputs(**job.parameters).reads  # as the notebook calls it
-        kit = {"notebook", "kit", "templates", "versions"}
+        kit = {"notebook", "kit", "templates", "fonts", "package_data", "versions"}
         assert {k: v for k, v in planned[job.stem].items() if k not in kit} == reads, job.stem
 
 

@@ -45,6 +45,8 @@ REASONS = {
     "figures_last_year": "số liệu cùng kỳ",
     "targets": "chỉ tiêu giao",
     "templates": "mẫu trình bày",
+    "fonts": "phông chữ",
+    "package_data": "dữ liệu của bộ công cụ",
     "kit": "bộ công cụ",
     "versions": "thư viện",
     "catalogue": "danh mục chỉ tiêu",

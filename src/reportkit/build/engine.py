@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import warnings
 from typing import Any
 
 import nbformat
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
+from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
 from ..errors import CellError
 
 ENGINE_NAME = "reportkit"
+
+# The backend ipykernel makes matplotlib's default: figures become display_data outputs.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 # What ipykernel reports as the notebook's language_info, so both engines write the same.
 LANGUAGE_INFO = {
@@ -113,6 +119,11 @@ class StreamCapture:
         return False
 
 
+def show_warning_on_stderr(message, category, filename, lineno, file=None, line=None) -> None:
+    """Python's own way of showing a warning, written to the cell's stderr as in a kernel."""
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 class ReportShell(InteractiveShell):
     """An IPython shell whose displays, results, prints and errors become cell outputs."""
 
@@ -124,6 +135,15 @@ class ReportShell(InteractiveShell):
         self.cell_count = 0  # the running cell's count; IPython bumps its own mid-cell
         super().__init__(**kwargs)
 
+    def enable_gui(self, gui: str | None = None) -> None:
+        """What `%matplotlib` asks of the shell: inline figures need no event loop (as in ipykernel)."""
+        if gui not in (None, "inline"):
+            # A kernel would start the toolkit's event loop; a build has no screen to show it on.
+            raise UsageError(
+                f"Bản dựng báo cáo không có màn hình: hãy dùng %matplotlib inline, không dùng {gui}."
+            )
+        self.active_eventloop = gui
+
     def _showtraceback(self, etype, evalue, stb) -> None:
         self.collector.add_error(etype.__name__, str(evalue), stb)
 
@@ -132,13 +152,17 @@ class ReportShell(InteractiveShell):
         cell.outputs = []
         self.collector.start(cell.outputs)
         cell.execution_count = self.cell_count = self.execution_count
-        saved = sys.stdout, sys.stderr
+        saved = sys.stdout, sys.stderr, warnings.showwarning
         sys.stdout = StreamCapture(self.collector, "stdout")
         sys.stderr = StreamCapture(self.collector, "stderr")
+        # The host process may route warnings elsewhere (a test runner, a logger); a kernel's
+        # cells show them on stderr, so these do too. (Not catch_warnings: it would forget
+        # which warnings were already shown, and repeat them.)
+        warnings.showwarning = show_warning_on_stderr
         try:
             result = self.run_cell(cell.source, store_history=True)
         finally:
-            sys.stdout, sys.stderr = saved
+            sys.stdout, sys.stderr, warnings.showwarning = saved
         if not result.success:
             raise CellError(f"cell {cell.execution_count} raised")
 
@@ -159,7 +183,26 @@ def make_shell() -> ReportShell:
         config.InteractiveShell.colors = "nocolor"
         shell = ReportShell.instance(config=config)
     shell.init_sys_modules()
+    use_inline_figures(shell)
     return shell
+
+
+def default_to_inline_figures() -> None:
+    """Make the inline backend matplotlib's default, unless MPLBACKEND says otherwise (as ipykernel)."""
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = INLINE_BACKEND
+
+
+def use_inline_figures(shell: InteractiveShell) -> None:
+    """Show figures as a kernel does: plt.show() and figures open at a cell's end become outputs.
+
+    A kernel sets the default backend before matplotlib loads, and the backend hooks itself
+    into the shell when pyplot first draws. Here matplotlib may be loaded already (the
+    warm-up draws the charts), so the shell switches to it now, as `%matplotlib inline`.
+    """
+    default_to_inline_figures()
+    if os.environ["MPLBACKEND"] == INLINE_BACKEND and "matplotlib" in sys.modules:
+        shell.enable_matplotlib("inline")
 
 
 class InProcessEngine:

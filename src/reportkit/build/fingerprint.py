@@ -27,6 +27,7 @@ REPORT_PACKAGES = (
     "ipython",
     "jinja2",
     "matplotlib",
+    "matplotlib-inline",  # the analysts' own figures: its print settings
     "mistune",
     "nbconvert",
     "nbformat",
@@ -97,10 +98,13 @@ def package_versions() -> dict[str, str]:
 
 
 def fingerprint_code() -> dict[str, str]:
-    """The kit's own files: its version and code, its templates."""
+    """The kit's own files: its version and code (every module, at any depth), its templates, the
+    report font and the package's data files (problem wording, template layout)."""
     return {
         "kit": digest_json([__version__, digest_files(PACKAGE_DIR, "**/*.py")]),
         "templates": digest_files(PACKAGE_DIR / "templates", "**/*"),
+        "fonts": digest_files(PACKAGE_DIR / "fonts", "*"),
+        "package_data": digest_files(PACKAGE_DIR / "data", "*"),
     }
 
 

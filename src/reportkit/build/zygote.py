@@ -11,9 +11,10 @@ from .speedups import skip_unused_imports
 
 skip_unused_imports()
 
-import matplotlib  # noqa: E402
+from .engine import default_to_inline_figures  # noqa: E402
 
-matplotlib.use("Agg")  # the charts' backend; set before pyplot loads
+# The reports' backend, as in a kernel; set before matplotlib loads.
+default_to_inline_figures()
 
 import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -6,9 +6,6 @@ import io
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-import matplotlib
-
-matplotlib.use("Agg")  # no screen on a build machine; must precede pyplot
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
