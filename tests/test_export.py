@@ -1,4 +1,4 @@
-"""Tests of reportkit.export: notebook to HTML, HTML to PDF, atomic writes, browser lookup."""
+"""Tests of reportkit.build.export: notebook to HTML, HTML to PDF, atomic writes, browser lookup."""
 
 from __future__ import annotations
 

@@ -310,7 +310,7 @@ def test_the_same_submission_again_changes_nothing(store_project, tmp_path):
 
 @pytest.mark.parametrize("missing", ["917-x.html", "917-x.pdf", "notebooks/917-x.ipynb"])
 def test_a_report_with_a_missing_output_is_not_current(tmp_path, missing):
-    from reportkit.manifest import BUILT, Entry, Manifest
+    from reportkit.build.manifest import BUILT, Entry, Manifest
 
     manifest = Manifest(tmp_path, "2022-FY", {"917-x": Entry("917-x", "917", "x", BUILT, "key", {"a": "1"})})
     for name in ("917-x.html", "917-x.pdf", "notebooks/917-x.ipynb"):
