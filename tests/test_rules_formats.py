@@ -4,6 +4,7 @@ Expected strings are written by hand from the rule: vi_VN puts "." between thous
 before decimals; a half rounds away from zero (0,125 -> 0,13, where a bank would write 0,12).
 """
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -120,3 +121,35 @@ def test_no_change_known_is_a_dash():
 def test_change_never_prints_minus_zero(indicator, tiny):
     text = tables.describe_change_short(change_of(indicator, Decimal(tiny)))
     assert not text.startswith("-"), text
+
+
+# ---------- killers of mutmut's survivors (docs/testing.md) ----------
+
+
+def test_round_half_up_defaults_to_whole_numbers():
+    assert fmt.round_half_up(Decimal("2.5")) == Decimal(3)
+    assert fmt.round_half_up(Decimal("2.45")) == Decimal(2)
+
+
+def test_a_small_rise_is_a_rise():
+    # 0 < change < 1: still "tăng", not "giảm".
+    assert fmt.format_signed_percent(Decimal("0.5")) == "tăng 0,5%"
+    assert fmt.format_signed_points(Decimal("0.96")) == "tăng 1,0 điểm phần trăm"
+
+
+def test_a_change_that_shows_as_zero_reads_as_same():
+    # Points show one decimal: 0,04 shows as 0,0. Counts show up to two: 0,004 shows as 0.
+    assert fmt.format_signed_points(Decimal("0.04")) == "bằng"
+    assert fmt.format_signed_count(Decimal("0.004"), "cơ sở") == "bằng"
+    assert fmt.format_signed_count(Decimal("0.005"), "cơ sở") == "tăng 0,01 cơ sở"
+
+
+def test_money_without_a_scale_picks_its_own():
+    # 5.000 triệu is 5 tỷ; 312 triệu stays 312.
+    assert fmt.format_money(Decimal(5000)) == "5"
+    assert fmt.format_money(Decimal(312)) == "312"
+
+
+def test_march_is_not_padded():
+    # Only months 1 and 2 are written with two digits ("tháng 01", "tháng 02").
+    assert fmt.format_date_numbers(dt.date(2022, 3, 5)) == "ngày 05 tháng 3 năm 2022"

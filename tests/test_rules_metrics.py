@@ -7,11 +7,20 @@ taken as the largest part, a unit with no data listed as short of its target.
 """
 
 from decimal import Decimal
+from fractions import Fraction
 
 from conftest import figures, make_period, make_targets
 
-from reportkit.metrics import PeriodData, compute_missed, compute_ranking, compute_result, compute_target
-from reportkit.model import Indicator, Kind, Outcome, Result, Status, Target
+from reportkit.metrics import (
+    PeriodData,
+    compute_missed,
+    compute_ranking,
+    compute_report,
+    compute_result,
+    compute_results,
+    compute_target,
+)
+from reportkit.model import Indicator, Kind, Outcome, ReportInputs, Result, Status, Target
 
 # Every figure present; the tests remove one at a time.
 FULL = {
@@ -244,3 +253,172 @@ def test_missed_lists_only_units_judged_short_not_units_without_data():
 def test_missed_leaves_out_an_indicator_nobody_is_known_to_miss():
     rows = {"B": [made_result("B", Status.NO_DATA)], "C": [made_result("C", Status.EXCEEDED, Decimal(120))]}
     assert compute_missed(rows, [TOTAL]) == {}
+
+
+def test_ranking_puts_a_unit_with_no_percent_after_one_with_a_negative_mean():
+    # A fund that shrank: P's only total is at -50% of its target. Q has no % at all. Both
+    # reach 0 of 1. A unit with a figure, even a fall, ranks above one with none.
+    rows = {
+        "Q": [made_result("Q", Status.NO_DATA), made_result("Q", Status.MISSED, Decimal(50), SHARE)],
+        "P": [made_result("P", Status.MISSED, Decimal(-50))],
+    }
+    assert standings_of(rows) == {"P": (1, 0, 1, Decimal(-50)), "Q": (2, 0, 1, None)}
+
+
+# ---------- killers of mutmut's survivors (docs/testing.md) ----------
+
+
+def test_each_kind_reports_its_own_target_and_percent(catalogue, tree):
+    # Total: target 100 (the city's own), 105 of it = 105%.
+    total = judged(catalogue, tree, "C", "new", FULL)
+    assert (total.target, total.percent, total.target_basis) == (Decimal(100), Decimal(105), "plan")
+    # Share: D1 90 of 100 = 90%, against a 97% threshold: 90 / 97 = 92,78% of it.
+    share = judged(catalogue, tree, "D1", "bhyt", FULL)
+    assert share.target == Decimal(97) and share.percent.quantize(Decimal("0.01")) == Decimal("92.78")
+    assert share.target_basis == "plan"  # the plan's threshold
+    # Minimum: 3 communes, 2 reach it (G1 = 2, G3 = 5): 2 / 3 = 66,67%; their models 2 + 1 + 5 = 8.
+    minimum = judged(catalogue, tree, "C", "model", FULL)
+    assert (minimum.target, minimum.expected, minimum.outcome.total) == (3, 3, 8)
+    assert minimum.percent.quantize(Decimal("0.01")) == Decimal("66.67")
+    assert minimum.period == "P"
+
+
+def test_a_100_percent_threshold_is_met_never_exceeded(catalogue, tree):
+    full = Indicator(
+        "all",
+        "f",
+        Kind.SHARE,
+        "%",
+        "A",
+        "A",
+        "A",
+        numerator="insured",
+        denominator="members",
+        threshold=Decimal(100),
+    )
+    catalogue = type(catalogue)(catalogue.plan, catalogue.fields, catalogue.measures, (full,), ())
+    current = PeriodData(make_period(), figures({("D1", "insured"): 100, ("D1", "members"): 100}))
+
+    def status(insured):
+        values = {("D1", "insured"): insured, ("D1", "members"): 100}
+        current = PeriodData(make_period(), figures(values))
+        return compute_result(full, catalogue, tree, "D1", current, {}).status
+
+    assert compute_result(full, catalogue, tree, "D1", current, {}).status is Status.MET
+    assert status(99) is Status.MISSED
+    assert status(101) is Status.MET  # more than all of them (bad data) still reads "đạt"
+
+
+def test_a_share_of_no_members_has_no_figure(catalogue, tree):
+    # 0 of 0 is no share at all: not 0%, not a division error.
+    r = judged(catalogue, tree, "D1", "bhyt", {**FULL, ("D1", "insured"): 0, ("D1", "members"): 0})
+    assert (r.actual, r.status) == (None, Status.NO_DATA)
+
+
+def one_target(value):
+    return {("D1", "new"): Target("D1", "new", Decimal(value), "plan")}
+
+
+def test_a_target_of_zero_is_no_target_but_one_is_a_target(catalogue, tree):
+    zero = judged(catalogue, tree, "D1", "new", FULL, targets=one_target(0))
+    assert (zero.percent, zero.status) == (None, Status.NO_TARGET)
+    # 70 new members against a target of 1: 7.000%, vượt.
+    one = judged(catalogue, tree, "D1", "new", FULL, targets=one_target(1))
+    assert (one.percent, one.status) == (Decimal(7000), Status.EXCEEDED)
+
+
+def test_six_months_expect_half_of_an_odd_target(catalogue, tree):
+    # 45 a year, half of it by mid-year: 22,5. 23 exceeds it, 22 falls short.
+    half = make_period(months=6, progress=Fraction(1, 2))
+    current = PeriodData(half, figures({**FULL, ("D1", "members_new"): 23}))
+    r = compute_result(catalogue.indicator("new"), catalogue, tree, "D1", current, one_target(45))
+    assert (r.expected, r.status) == (Decimal("22.5"), Status.EXCEEDED)
+
+
+def test_change_from_zero_has_no_percent_but_from_one_it_has(catalogue, tree):
+    before = {**FULL, ("D1", "members_new"): 0}
+    r = judged_with_previous(catalogue, tree, "D1", "new", FULL, before)
+    assert r.change is None and r.previous.actual == 0
+    # From 1 to 70: (70 - 1) / 1 = +6.900%.
+    r = judged_with_previous(catalogue, tree, "D1", "new", FULL, {**FULL, ("D1", "members_new"): 1})
+    assert r.change == Decimal(6900)
+
+
+def test_a_monthly_minimum_is_compared_with_last_year_over_last_years_months(catalogue, tree):
+    # Last year D1 wrote 12 bulletins, D2 only 10 of 12 months: 1 district reached it; now
+    # D1 = 12 and D2 = 11 still 1. Change 0; last year's outcome is kept.
+    before = {**FULL, ("D2", "months"): 10}
+    r = judged_with_previous(catalogue, tree, "C", "bulletin", FULL, before)
+    assert (r.previous.actual, r.previous.failing, r.change) == (1, ("D2",), 0)
+
+
+def judged_with_previous(catalogue, tree, unit, indicator_id, values, before):
+    current = PeriodData(make_period(), figures(values))
+    previous = PeriodData(make_period("Q"), figures(before, "Q"))
+    return compute_result(
+        catalogue.indicator(indicator_id), catalogue, tree, unit, current, make_targets(), previous
+    )
+
+
+def test_results_carry_last_years_figures(catalogue, tree):
+    current = PeriodData(make_period(), figures(FULL))
+    previous = PeriodData(make_period("Q"), figures({**FULL, ("D1", "members_new"): 50}, "Q"))
+    results = compute_results(catalogue, tree, "D1", current, make_targets(), previous)
+    new = next(r for r in results if r.indicator.id == "new")
+    # 70 now, 50 last year: +40%.
+    assert (new.previous.actual, new.change) == (Decimal(50), Decimal(40))
+
+
+# ---------- the whole report: the unit, its children, their ranking and who missed ----------
+
+
+def report_inputs(catalogue, tree, values=FULL, before=None):
+    previous_period = make_period("Q") if before is not None else None
+    return ReportInputs(
+        unit_code="C",
+        period=make_period(),
+        previous_period=previous_period,
+        tree=tree,
+        catalogue=catalogue,
+        targets=make_targets(),
+        figures=figures(values),
+        previous_figures=figures(before, "Q") if before is not None else None,
+        wording={},
+        params={},
+        analyst_markdown=None,
+        analyst_path="",
+    )
+
+
+def test_a_report_without_children_judges_only_its_unit(catalogue, tree):
+    report = compute_report(report_inputs(catalogue, tree))
+    assert [(r.unit_code, r.indicator.id) for r in report.results] == [
+        ("C", "new"), ("C", "bhyt"), ("C", "model"), ("C", "weak"), ("C", "bulletin"),
+    ]  # fmt: skip
+    assert (report.children, report.ranking, dict(report.missed)) == ({}, (), {})
+
+
+def test_a_report_comparing_children_ranks_them_and_lists_who_missed(catalogue, tree):
+    before = {**FULL, ("D1", "members_new"): 35, ("D2", "members_new"): 70}
+    report = compute_report(report_inputs(catalogue, tree, before=before), compare_children=True)
+    assert list(report.children) == ["D1", "D2"]
+    # D1: new 70/60 vượt, bhyt 90% chưa đạt, model 1 of 2 communes chưa đạt, weak 0 đạt,
+    #     bulletin 12 of 12 đạt -> 3 of 5 reached, mean of totals 70/60 = 116,67%.
+    # D2: new 35/40 chưa đạt, bhyt 99% vượt, model 1 of 1 đạt, weak 1 chưa đạt, bulletin
+    #     11 of 12 chưa đạt -> 2 of 5, mean 87,5%.
+    d1, d2 = report.ranking
+    assert (d1.unit_code, d1.rank, d1.reached, d1.judged) == ("D1", 1, 3, 5)
+    assert d1.mean_total_percent.quantize(Decimal("0.01")) == Decimal("116.67")
+    assert (d2.unit_code, d2.rank, d2.reached, d2.judged, d2.mean_total_percent) == (
+        "D2",
+        2,
+        2,
+        5,
+        Decimal("87.5"),
+    )
+    missed = {k: [r.unit_code for r in v] for k, v in report.missed.items()}
+    assert missed == {"new": ["D2"], "bhyt": ["D1"], "model": ["D1"], "weak": ["D2"], "bulletin": ["D2"]}
+    # Last year: D1 35 -> 70 is +100%, the city 105 -> 105 is 0%.
+    d1_new = next(r for r in report.children["D1"] if r.indicator.id == "new")
+    assert d1_new.change == Decimal(100)
+    assert next(r for r in report.results if r.indicator.id == "new").change == 0
