@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from babel.numbers import parse_decimal
 from conftest import figures, make_catalogue, make_period, make_targets, make_tree
-from hypothesis import assume, example, given
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from reportkit import formats as fmt
@@ -27,6 +27,9 @@ INDICATORS = tuple(i.id for i in CATALOGUE.indicators)
 DISTRICT_MEASURES = ("members_new", "insured", "members", "weak", "months")
 
 count = st.integers(min_value=0, max_value=5000)
+
+# Two cores shared by several test runs (and mutmut's tracing): time is not what is tested.
+untimed = settings(deadline=None)
 
 
 @st.composite
@@ -69,6 +72,7 @@ def verdict(result):
     )
 
 
+@untimed
 @given(values=complete_figures(), order=st.permutations(UNITS))
 def test_roll_ups_do_not_depend_on_the_order_of_units(values, order):
     shuffled = OrgTree({code: TREE[code] for code in order}, TREE.titles)
@@ -84,6 +88,7 @@ def part_of(draw):
     return draw(st.integers(0, denominator)), denominator
 
 
+@untimed
 @given(first=part_of(), second=part_of())
 @example(first=(90, 100), second=(990, 1000))  # 98,18% pooled; the mean of 90% and 99% is 94,5%
 def test_a_share_is_the_sum_over_the_sum_never_the_mean_of_shares(first, second):
@@ -101,6 +106,7 @@ def test_a_share_is_the_sum_over_the_sum_never_the_mean_of_shares(first, second)
     assert result.status.reached == (pooled >= 97)
 
 
+@untimed
 @given(values=complete_figures(), data=st.data())
 def test_a_missing_figure_never_improves_a_verdict(values, data):
     gone = data.draw(st.sampled_from(sorted(values)))
@@ -125,12 +131,14 @@ def parse_vi(text: str) -> Decimal:
     return parse_decimal(text, locale="vi_VN", strict=True)
 
 
+@untimed
 @given(units=st.integers(-(10**12), 10**12), decimals=st.integers(0, 3))
 def test_format_number_then_parse_gives_the_number_back(units, decimals):
     value = Decimal(units).scaleb(-decimals)  # exactly `decimals` places: nothing to round
     assert parse_vi(fmt.format_number(value, decimals)) == value
 
 
+@untimed
 @given(units=st.integers(-(10**9), 10**9), decimals=st.integers(0, 2))
 def test_format_plain_and_percent_then_parse_give_the_number_back(units, decimals):
     value = Decimal(units).scaleb(-decimals)
@@ -138,6 +146,7 @@ def test_format_plain_and_percent_then_parse_give_the_number_back(units, decimal
     assert parse_vi(fmt.format_percent(value, 2).removesuffix("%")) == value
 
 
+@untimed
 @given(units=st.integers(-(10**9), 10**9))
 def test_a_rounded_number_parses_back_to_the_half_up_rounding(units):
     # Three places shown with one: the last digit 5 rounds away from zero (x,x5 -> x,(x+1)).
