@@ -6,6 +6,7 @@ changed: a missing figure taken as zero or as reached, a tie not shared, a fallb
 taken as the largest part, a unit with no data listed as short of its target.
 """
 
+import dataclasses
 from decimal import Decimal
 from fractions import Fraction
 
@@ -422,3 +423,37 @@ def test_a_report_comparing_children_ranks_them_and_lists_who_missed(catalogue, 
     d1_new = next(r for r in report.children["D1"] if r.indicator.id == "new")
     assert d1_new.change == Decimal(100)
     assert next(r for r in report.results if r.indicator.id == "new").change == 0
+
+
+def test_none_allowed_expects_zero(catalogue, tree):
+    r = judged(catalogue, tree, "C", "weak", FULL)
+    assert (r.target, r.expected, r.actual, r.status) == (0, 0, 1, Status.MISSED)
+
+
+def test_a_six_month_total_keeps_the_yearly_target(catalogue, tree):
+    # Target 60 a year; by mid-year 30 are expected. 31 is 51,67% of the year's target.
+    half = make_period(months=6, progress=Fraction(1, 2))
+    current = PeriodData(half, figures({**FULL, ("D1", "members_new"): 31}))
+    r = compute_result(catalogue.indicator("new"), catalogue, tree, "D1", current, make_targets())
+    assert (r.target, r.expected) == (60, 30)
+
+
+def test_ranking_puts_a_small_mean_above_a_zero_mean():
+    # Both reach 0 of 1: 0,5% ranks above 0%.
+    rows = {
+        "Z": [made_result("Z", Status.MISSED, Decimal(0))],
+        "S": [made_result("S", Status.MISSED, Decimal("0.5"))],
+    }
+    assert [(s.unit_code, s.rank) for s in compute_ranking(rows)] == [("S", 1), ("Z", 2)]
+
+
+def test_a_report_keeps_its_inputs(catalogue, tree):
+    inputs = report_inputs(catalogue, tree)
+    assert compute_report(inputs).inputs is inputs
+    assert compute_report(inputs, compare_children=True).inputs is inputs
+
+
+def test_a_previous_period_without_figures_gives_no_change(catalogue, tree):
+    inputs = dataclasses.replace(report_inputs(catalogue, tree), previous_period=make_period("Q"))
+    report = compute_report(inputs)
+    assert all(r.previous is None and r.change is None for r in report.results)
