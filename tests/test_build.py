@@ -216,6 +216,10 @@ def test_the_kernel_engine_has_a_timeout_too(tmp_path):
     project = make_project(tmp_path, district=(hang,))
     results = build(project, units=["918"], timeout=5, engine="kernel")
     assert results["918"].state is JobState.FAILED
+    # The kernel's own cell timeout stopped it, not the kill after the grace period, and the
+    # index says the time ran out (not a dashed preview of the cell).
+    assert "quá thời gian cho phép (5 s)" in results["918"].error, results["918"].error
+    assert "đã bị dừng" not in results["918"].error
 
 
 SLOW = (

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import pypdf
 import pytest
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -274,15 +275,18 @@ def test_find_browser_explains_how_to_install_when_none(tmp_path, monkeypatch):
 
 # ---------- PDF ----------
 
-pypdf = pytest.importorskip("pypdf")
+
+def require_browser() -> None:
+    """The PDF tests need Chromium: without it they fail and say what to install (never skip)."""
+    try:
+        export.find_browser()
+    except export.BrowserNotFoundError as err:
+        pytest.fail(f"The PDF tests need Chromium, Chrome or Edge. {err}")
 
 
 @pytest.fixture(scope="module")
 def printer():
-    try:
-        export.find_browser()
-    except export.BrowserNotFoundError as err:
-        pytest.skip(str(err))
+    require_browser()
     with export.PdfPrinter() as printer:
         yield printer
 
@@ -399,10 +403,7 @@ def test_report_page_forbids_fetches_even_for_a_stray_remote_url(printer, tmp_pa
 @pytest.mark.e2e
 def test_printer_rejects_use_outside_with(tmp_path):
     if os.environ.get(export.BROWSER_ENV_VAR) is None:
-        try:
-            export.find_browser()
-        except export.BrowserNotFoundError as err:
-            pytest.skip(str(err))
+        require_browser()
     with pytest.raises(RuntimeError, match="not open"):
         export.PdfPrinter().print_pdf("<p>x</p>", tmp_path / "x.pdf")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from decimal import Decimal
 
@@ -47,7 +48,18 @@ def project(tmp_path):
 
 
 def test_nothing_changed_means_the_same_keys(project):
-    assert keys(project) == keys(project)
+    first = keys(project)
+    assert set(first) == {"92", *DISTRICTS}
+    assert all(re.fullmatch("[0-9a-f]{64}", key) for key in first.values()), first
+    assert len(set(first.values())) == len(first)  # each report reads its own data
+    assert keys(project) == first
+
+
+def test_a_moved_checkout_keeps_its_keys(project, tmp_path):
+    # data_dir and params_dir say where the project is, not what a report says.
+    moved = tmp_path / "elsewhere" / "project"
+    shutil.copytree(project, moved)
+    assert keys(moved) == keys(project)
 
 
 def test_a_grassroots_figure_makes_its_district_and_the_city_stale(project):
@@ -143,10 +155,16 @@ def test_a_grassroots_build_keys_each_commune_on_its_own_data(project):
 
 
 def test_an_unreadable_figures_file_still_gives_a_key(project):
+    before = keys(project)
     (project / "params" / "units" / "918.yaml").write_text(
         "figures_file: sample/missing.csv\n", encoding="utf-8"
     )
-    assert len(keys(project)) == 9
+    after = keys(project)
+    # The unreadable source gives 918 a key of its own, stable from one plan to the next (the
+    # report fails and says why), and the other reports keep theirs.
+    assert after == keys(project)
+    assert {code for code in after if after[code] != before[code]} == {"918"}
+    assert after["918"] not in set(before.values())
 
 
 def period_inputs(now, before=None, targets=None, sample=False) -> PeriodInputs:

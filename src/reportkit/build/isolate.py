@@ -94,8 +94,18 @@ def run_notebook(task: ReportTask) -> tuple[Any, BaseException | None]:
             )
         raise_for_execution_errors(nb, None)
     except (Exception, ReportTimeout) as exc:
-        return nb, exc
+        return nb, _as_report_timeout(exc, task.timeout)
     return nb, None
+
+
+def _as_report_timeout(exc: BaseException, seconds: float) -> BaseException:
+    # A kernel's cell timeout (nbclient's CellTimeoutError) ends its message with a dashed
+    # preview of the cell: say what happened as the in-process alarm does.
+    from nbclient.exceptions import CellTimeoutError
+
+    if isinstance(exc, CellTimeoutError):
+        return ReportTimeout(f"Báo cáo chạy quá thời gian cho phép ({seconds:g} s)")
+    return exc
 
 
 @contextmanager
