@@ -62,65 +62,75 @@ def test_one_billion_reads_as_one_billion():
     assert fmt.format_money_with_unit(Decimal("999.9")) == "999,9 triệu đồng"
 
 
-# ---------- tables.describe_change_short: half-up, never "-0,0" ----------
+# ---------- the change column (tables.describe_change_short): half-up, never "-0,0" ----------
 
 TOTAL = Indicator("t", "f", Kind.TOTAL, "hội viên", "T", "T", "T", measure="m")
 SHARE = Indicator("s", "f", Kind.SHARE, "%", "S", "S", "S", numerator="a", denominator="b")
 MINIMUM = Indicator("m", "f", Kind.MINIMUM, "cơ sở", "M", "M", "M", measure="m", minimum=1)
+WORDING = {"level_words": {"district": "quận, huyện"}}
 
 
-def change_of(indicator, change):
+def change_of(indicator, now, before):
+    """A result whose figure is `now` against `before` last year (shares as (numerator, denominator))."""
+
+    def outcome(value):
+        if indicator.kind is Kind.SHARE:
+            num, den = (Decimal(v) for v in value)
+            return Outcome(num * 100 / den, num, den)
+        return Outcome(Decimal(value))
+
     return Result(
-        indicator, "X", "P", "district", Outcome(Decimal(1)), None, None, None, Status.MET, None, change
+        indicator, "X", "P", "district", outcome(now), None, None, None, Status.MET, outcome(before)
     )
 
 
 @pytest.mark.parametrize(
-    ("change", "expected"),
+    ("now", "before", "expected"),
     [
-        (Decimal("0.05"), "+0,1%"),  # half-even: +0,0%
-        (Decimal("0.25"), "+0,3%"),  # half-even: +0,2%
-        (Decimal("-0.25"), "-0,3%"),
-        (Decimal("12.34"), "+12,3%"),
-        (Decimal("-0.04"), "0,0%"),  # rounds to zero: no sign at all
-        (Decimal("-0.0001"), "0,0%"),
-        (Decimal("0.04"), "0,0%"),
-        (Decimal(0), "0,0%"),
+        (2001, 2000, "+0,1%"),  # 1/2000 = 0,05%: half-up 0,1 (half-even would print 0,0 then 0,05)
+        (401, 400, "+0,3%"),  # 1/400 = 0,25%: half-up 0,3 (half-even: 0,2)
+        (399, 400, "-0,3%"),
+        (1123, 1000, "+12,3%"),
+        (72367, 72371, "-0,01%"),  # 4/72.371 = 0,0055%: 0,0 would hide a fall, so one more decimal
+        (1000, 1000, "bằng"),  # equal figures, and only they, read "bằng"
     ],
 )
-def test_change_of_a_total_in_percent(change, expected):
-    assert tables.describe_change_short(change_of(TOTAL, change)) == expected
+def test_change_of_a_total_in_percent(now, before, expected):
+    assert tables.describe_change_short(change_of(TOTAL, now, before), WORDING) == expected
 
 
 @pytest.mark.parametrize(
-    ("change", "expected"),
+    ("now", "before", "expected"),
     [
-        (Decimal("1.25"), "+1,3 điểm"),  # half-even: +1,2
-        (Decimal("-1.25"), "-1,3 điểm"),
-        (Decimal("-0.049"), "0,0 điểm"),
+        ((1125, 10000), (1000, 10000), "+1,3 điểm"),  # 11,25% - 10% = 1,25 points: half-up 1,3
+        ((875, 10000), (1000, 10000), "-1,3 điểm"),
+        ((9996, 10000), (10000, 10000), "-0,04 điểm"),  # 99,96% - 100%: 0,0 would hide it
+        ((50, 100), (500, 1000), "bằng"),  # 50% both years, from different counts
     ],
 )
-def test_change_of_a_share_in_points(change, expected):
-    assert tables.describe_change_short(change_of(SHARE, change)) == expected
+def test_change_of_a_share_in_points(now, before, expected):
+    assert tables.describe_change_short(change_of(SHARE, now, before), WORDING) == expected
 
 
 @pytest.mark.parametrize(
-    ("change", "expected"),
-    [(Decimal(2), "+2"), (Decimal(-3), "-3"), (Decimal("-0.4"), "0"), (Decimal("2.5"), "+3")],
+    ("now", "before", "expected"),
+    [(5, 3, "+2"), (2, 5, "-3"), (4, 4, "bằng")],
 )
-def test_change_of_a_count(change, expected):
-    assert tables.describe_change_short(change_of(MINIMUM, change)) == expected
+def test_change_of_a_count(now, before, expected):
+    assert tables.describe_change_short(change_of(MINIMUM, now, before), WORDING) == expected
 
 
 def test_no_change_known_is_a_dash():
-    assert tables.describe_change_short(change_of(TOTAL, None)) == "—"
+    no_last_year = Result(TOTAL, "X", "P", "district", Outcome(Decimal(5)), None, None, None, Status.MET)
+    assert tables.describe_change_short(no_last_year, WORDING) == "—"
 
 
-@pytest.mark.parametrize("indicator", [TOTAL, SHARE, MINIMUM])
-@pytest.mark.parametrize("tiny", ["-0.0001", "-0.01", "-0.049", "-0.0499999"])
-def test_change_never_prints_minus_zero(indicator, tiny):
-    text = tables.describe_change_short(change_of(indicator, Decimal(tiny)))
-    assert not text.startswith("-"), text
+@pytest.mark.parametrize("indicator", [TOTAL, MINIMUM])
+@pytest.mark.parametrize("before", [1_000_000, 72371, 400])
+def test_a_fall_of_one_never_prints_minus_zero_or_same(indicator, before):
+    text = tables.describe_change_short(change_of(indicator, before - 1, before), WORDING)
+    assert text.startswith("-") and text != "bằng", text
+    assert not any(text.startswith(zero) for zero in ("-0%", "-0,0%", "-0 ", "-0,0 ")), text
 
 
 # ---------- killers of mutmut's survivors (docs/testing.md) ----------
@@ -132,16 +142,19 @@ def test_round_half_up_defaults_to_whole_numbers():
 
 
 def test_a_small_rise_is_a_rise():
-    # 0 < change < 1: still "tăng", not "giảm".
+    # 0 < change < 1: still "tăng", not "giảm"; 0,96 points half-up to one decimal is 1,0.
     assert fmt.format_signed_percent(Decimal("0.5")) == "tăng 0,5%"
-    assert fmt.format_signed_points(Decimal("0.96")) == "tăng 1,0 điểm phần trăm"
+    change = fmt.describe_difference(Decimal("10.96"), Decimal(10), "điểm phần trăm", decimals=1)
+    assert change.words == "tăng 1,0 điểm phần trăm"
 
 
-def test_a_change_that_shows_as_zero_reads_as_same():
-    # Points show one decimal: 0,04 shows as 0,0. Counts show up to two: 0,004 shows as 0.
-    assert fmt.format_signed_points(Decimal("0.04")) == "bằng"
-    assert fmt.format_signed_count(Decimal("0.004"), "cơ sở") == "bằng"
-    assert fmt.format_signed_count(Decimal("0.005"), "cơ sở") == "tăng 0,01 cơ sở"
+def test_a_change_too_small_for_its_decimals_shows_more_of_them_never_same():
+    # 0,04 points at one decimal would read 0,0: it reads 0,04. Only equal figures read "bằng".
+    change = fmt.describe_difference(Decimal("10.04"), Decimal(10), "điểm phần trăm", decimals=1)
+    assert change.words == "tăng 0,04 điểm phần trăm"
+    assert fmt.describe_difference(Decimal("0.004"), Decimal(0), "cơ sở").words == "tăng 0,004 cơ sở"
+    assert fmt.describe_difference(Decimal(7), Decimal(7), "cơ sở").words == "bằng"
+    assert fmt.format_signed_percent(Decimal("-0.004")) == "giảm 0,004%"
 
 
 def test_money_without_a_scale_picks_its_own():

@@ -165,8 +165,11 @@ SHARE = Indicator("s", "f", Kind.SHARE, "%", "S", "S", "S", numerator="a", denom
 
 
 def made_result(unit, status, percent=None, indicator=TOTAL):
-    actual = None if status is Status.NO_DATA else Decimal(1)
-    return Result(indicator, unit, "P", "district", Outcome(actual), None, None, percent, status)
+    # A consistent result: target and what is due both 100, so the actual figure is the percent.
+    if status is Status.NO_DATA or percent is None:
+        return Result(indicator, unit, "P", "district", Outcome(None), None, None, None, status)
+    hundred = Decimal(100)
+    return Result(indicator, unit, "P", "district", Outcome(percent), hundred, hundred, percent, status)
 
 
 def standings_of(rows):
