@@ -10,8 +10,8 @@ import yaml
 from conftest import ROOT, figures, make_catalogue, make_period, make_targets, make_tree
 
 import reportkit as rk
-from reportkit.metrics import compute_report
 from reportkit.model import FigureSet, ReportInputs
+from reportkit.report.metrics import compute_report
 
 matplotlib.use("Agg")
 
@@ -45,7 +45,7 @@ def inputs_for(unit: str, now: FigureSet, before: FigureSet | None = None) -> Re
     )
 
 
-def report_for(unit: str, values=FULL, before=None) -> rk.frames.ReportData:
+def report_for(unit: str, values=FULL, before=None):
     previous = figures(before, "Q") if before is not None else None
     return compute_report(inputs_for(unit, figures(values), previous))
 
@@ -130,7 +130,7 @@ def test_measures_frame_of_last_year_and_of_none():
 def test_style_chart_gives_the_report_font_frame_and_greyscale_fills():
     import matplotlib.pyplot as plt
 
-    from reportkit.charts import RC, STYLE, WIDTH_IN
+    from reportkit.report.charts import RC, STYLE, WIDTH_IN
 
     fig, ax = plt.subplots(figsize=(10, 4))
     ax.bar(["a", "b"], [1, 2], label="x", color="red")
@@ -156,6 +156,7 @@ def test_the_example_notebook_runs_and_draws_a_chart(sample_store, tmp_path):
     done = papermill.execute_notebook(
         str(path),
         str(tmp_path / "out.ipynb"),
+        parameters={"store_dir": str(sample_store)},
         engine_name="reportkit",
         cwd=str(path.parent),
         progress_bar=False,

@@ -8,10 +8,10 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from reportkit import document, lab
-from reportkit.build import plan_build
-from reportkit.intake import ReportLoader, fill_blank_params, load_report_inputs
-from reportkit.spec import Layout
+from reportkit.build.plan import plan_build
+from reportkit.paths import ProjectPaths
+from reportkit.report import document, lab
+from reportkit.report.inputs import ReportLoader, fill_blank_params, load_report_inputs
 
 
 def notebook_parameters(name: str) -> dict:
@@ -25,13 +25,14 @@ def notebook_parameters(name: str) -> dict:
 
 @pytest.mark.parametrize(("unit", "notebook"), [("92", "city.ipynb"), ("917", "district.ipynb")])
 def test_lab_and_the_build_load_the_same_report(sample_store, monkeypatch, unit, notebook):
-    [job] = plan_build(Layout(ROOT), "2022-FY", [unit]).jobs
+    [job] = plan_build(ProjectPaths.at(ROOT, store_dir=sample_store), "2022-FY", [unit]).jobs
     built = ReportLoader().load(**job.parameters)
     monkeypatch.chdir(ROOT / "notebooks")
-    given = notebook_parameters(notebook) | {"unit_code": unit}
+    # The notebook's own values, but the tests' store (a project's is store/ beside data/).
+    given = notebook_parameters(notebook) | {"unit_code": unit, "store_dir": str(sample_store)}
     in_lab = load_report_inputs(
         given.pop("unit_code"), given.pop("period"), given.pop("data_dir"), given.pop("params_dir"),
-        given.pop("figures_file"), **given,
+        given.pop("figures_file"), given.pop("store_dir"), **given,
     )  # fmt: skip
     assert in_lab.params == built.params
     assert dict(in_lab.reads) == dict(built.reads)  # the same key: one report, however it was run
@@ -41,7 +42,9 @@ def test_the_city_notebook_in_lab_has_its_signer_and_recipients(sample_store, mo
     monkeypatch.chdir(ROOT / "notebooks")
     given = notebook_parameters("city.ipynb")
     assert given["signer_name"] == "" and given["recipients"] == []  # blank in the notebook
-    inputs = load_report_inputs("92", "", "../data", "../params", "", signer_name="", recipients=[])
+    inputs = load_report_inputs(
+        "92", "", "../data", "../params", "", sample_store, signer_name="", recipients=[]
+    )
     assert inputs.params["signer_name"] == "Nguyễn Vũ Phương"  # from params/units/92.yaml
     assert inputs.params["recipients"][-1] == "Lưu VT."
 
@@ -97,10 +100,11 @@ def test_the_city_notebook_run_as_in_lab_shows_the_committees_report(sample_stor
 
     monkeypatch.delenv(lab.BUILD_ENV, raising=False)
     notebooks = ROOT / "notebooks"
-    # As JupyterLab runs it: in its folder, with the parameters cell as committed (blank signer).
+    # As JupyterLab runs it: in its folder, with the parameters cell as committed (blank signer),
+    # but the tests' store.
     done = papermill.execute_notebook(
         str(notebooks / "city.ipynb"), str(tmp_path / "out.ipynb"), engine_name="reportkit",
-        cwd=str(notebooks), progress_bar=False,
+        parameters={"store_dir": str(sample_store)}, cwd=str(notebooks), progress_bar=False,
     )  # fmt: skip
     outputs = [o for cell in done.cells for o in cell.get("outputs", [])]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]

@@ -1,0 +1,141 @@
+"""Fingerprints: digests of everything a report reads, so an unchanged report is not built again.
+
+The loader (intake.load_report_inputs) records what it reads in a `Reads`; the build adds the
+notebook and the kit (code, templates, package versions)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import platform
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+
+if TYPE_CHECKING:  # the build imports this module before it knows there is work: keep it light
+    from ..model import Period
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+# Packages whose version can change a report's bytes (tables, charts, HTML, notebook).
+REPORT_PACKAGES = (
+    "babel",
+    "ipykernel",
+    "ipython",
+    "jinja2",
+    "matplotlib",
+    "matplotlib-inline",  # the analysts' own figures: its print settings
+    "mistune",
+    "nbconvert",
+    "nbformat",
+    "nh3",
+    "numpy",
+    "pandas",
+    "papermill",
+    "playwright",
+    "pyyaml",
+)
+
+
+def digest_bytes(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        # Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def digest_json(value: Any) -> str:
+    """A digest of a JSON-able value, independent of key order."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return digest_bytes(text.encode("utf-8"))
+
+
+def digest_file(path: Path) -> str:
+    """A file's content digest; a missing file has its own fixed digest."""
+    try:
+        return digest_bytes(b"file", path.read_bytes())
+    except FileNotFoundError:
+        return digest_bytes(b"absent")
+
+
+def digest_notebook(path: Path) -> str:
+    """A notebook's digest without its cell ids, which change each time a tool rewrites it."""
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return digest_bytes(b"absent")
+    except ValueError:
+        return digest_file(path)  # not JSON: the run will fail and say so
+    for cell in notebook.get("cells", []):
+        cell.pop("id", None)
+    return digest_json(notebook)
+
+
+def digest_files(root: Path, pattern: str) -> str:
+    """One digest for every file under `root` matching `pattern`, names included."""
+    parts: list[bytes] = []
+    for path in sorted(p for p in root.glob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+        parts += [path.relative_to(root).as_posix().encode("utf-8"), path.read_bytes()]
+    return digest_bytes(*parts)
+
+
+def package_versions() -> dict[str, str]:
+    """Python's and the report packages' versions, read from metadata without importing them."""
+    from importlib import metadata
+
+    versions = {"python": platform.python_version(), "reportkit": __version__}
+    for name in REPORT_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def fingerprint_code() -> dict[str, str]:
+    """The kit's own files: its version and code (every module, at any depth), its templates, the
+    report font and the package's data files (problem wording, template layout)."""
+    return {
+        "kit": digest_json([__version__, digest_files(PACKAGE_DIR, "**/*.py")]),
+        "templates": digest_files(PACKAGE_DIR / "templates", "**/*"),
+        "fonts": digest_files(PACKAGE_DIR / "fonts", "*"),
+        "package_data": digest_files(PACKAGE_DIR / "data", "*"),
+    }
+
+
+def fingerprint_kit(versions: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The kit itself: its code and templates, and the packages it renders with (`versions`,
+    read here unless the caller has them already)."""
+    return fingerprint_code() | {"versions": digest_json(dict(versions or package_versions()))}
+
+
+def describe_period(period: Period | None) -> dict[str, Any] | None:
+    """A period's entry of periods.yaml as the loader read it (its date, plan, progress, ...)."""
+    return dataclasses.asdict(period) if period is not None else None
+
+
+class Reads(dict):
+    """What a report's loader read, recorded by the loader as it reads: name -> digest.
+
+    The build keys a report on these (and on its notebook and the kit), so an input the loader
+    starts reading is an input of the key without anyone having to remember it."""
+
+    def file(self, name: str, path: Path) -> Path:
+        """Record a file's content (or its absence) under `name`, and give its path to read."""
+        self[name] = digest_file(path)
+        return path
+
+    def value(self, name: str, value: Any) -> Any:
+        """Record a value the loader read (already parsed, or taken from a bigger file)."""
+        self[name] = digest_json(value)
+        return value
+
+
+def combine(inputs: Mapping[str, str]) -> str:
+    """The report's key: equal keys mean equal inputs."""
+    return digest_json(dict(inputs))

@@ -1,0 +1,306 @@
+"""Run one report in a fresh process forked from a warm fork server, with a timeout and no strays."""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ReportTimeout
+from .spec import DEFAULT_ENGINE, ENGINES
+
+KILL_GRACE_S = 10.0  # past its timeout a report may take this long to save its error
+# "__main__" first: children then find the main module already loaded and skip re-running it.
+PRELOAD = ["__main__", "reportkit.build.zygote", "reportkit.cli"]
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """What a report process needs: the notebook, its parameters and how to run it."""
+
+    stem: str
+    notebook: str
+    output_path: str  # recorded in the notebook's papermill metadata; written by the build
+    parameters: dict[str, Any] = field(hash=False)
+    engine: str = DEFAULT_ENGINE
+    timeout: float = 600.0
+    strict: bool = False  # a warning or anything on stderr fails the report (tests)
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """What came back: the executed notebook (with its error, if any) and the report page."""
+
+    stem: str
+    notebook: str | None  # the executed notebook as JSON text
+    html: str | None
+    error: str = ""
+    seconds: float = 0.0
+    pdf: bytes | None = None  # set where the PDF is printed next to the notebook (Dask)
+    log: str = ""  # what the cells printed or raised: the build log's, never the page's
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.html is not None
+
+
+def describe_error(exc: BaseException) -> str:
+    """The line a person needs: papermill's error ends with the notebook's own exception."""
+    text = str(exc).strip() or type(exc).__name__
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1][:400] if lines else type(exc).__name__
+
+
+# --- in the report's process -------------------------------------------------------------
+
+
+def run_notebook(task: ReportTask) -> tuple[Any, BaseException | None]:
+    """Papermill's execute_notebook without its file writes: the notebook comes back to the
+    caller (with papermill's error markers when a cell failed) to be written atomically."""
+    from papermill.engines import papermill_engines
+    from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+    from papermill.utils import chdir
+
+    from ..report.lab import building
+
+    engine = ENGINES[task.engine]
+    nb = load_notebook_node(task.notebook)
+    nb = parameterize_notebook(nb, task.parameters, engine_name=engine)
+    nb = prepare_notebook_metadata(nb, task.notebook, task.output_path)
+    nb = remove_error_markers(nb)
+    kernel = papermill_engines.nb_kernel_name(engine_name=engine, nb=nb)
+    try:
+        # building(): the notebook's blocks are shown for the page the build makes, which has the
+        # report's styles in its <head> (report/lab.py).
+        with chdir(os.path.dirname(task.notebook)), building():
+            # Engines fill `nb` in place, so a failure still leaves its executed cells here.
+            nb = papermill_engines.execute_notebook_with_engine(
+                engine,
+                nb,
+                kernel_name=kernel,
+                input_path=task.notebook,
+                output_path=None,
+                progress_bar=False,
+                log_output=False,
+                start_timeout=60,
+                execution_timeout=task.timeout,
+            )
+        raise_for_execution_errors(nb, None)
+    except (Exception, ReportTimeout) as exc:
+        return nb, _as_report_timeout(exc, task.timeout)
+    return nb, None
+
+
+def _as_report_timeout(exc: BaseException, seconds: float) -> BaseException:
+    # A kernel's cell timeout (nbclient's CellTimeoutError) ends its message with a dashed
+    # preview of the cell: say what happened as the in-process alarm does.
+    from nbclient.exceptions import CellTimeoutError
+
+    if isinstance(exc, CellTimeoutError):
+        return ReportTimeout(f"Báo cáo chạy quá thời gian cho phép ({seconds:g} s)")
+    return exc
+
+
+@contextmanager
+def report_timer(seconds: float, enabled: bool) -> Iterator[None]:
+    """Raise ReportTimeout in this (main) thread once `seconds` have passed."""
+    if not enabled:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ReportTimeout(f"Báo cáo chạy quá thời gian cho phép ({seconds:g} s)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def execute_report(task: ReportTask) -> ReportRun:
+    """Execute the notebook and render its page; every failure comes back as data."""
+    import nbformat
+
+    from .export import first_line, render_html, stream_log
+
+    started = time.perf_counter()
+    nb, error = None, None
+    html = None
+    caught: list[warnings.WarningMessage] = []
+    try:
+        # A kernel has papermill's per-cell timeout; in-process cells get the alarm.
+        with report_timer(task.timeout, enabled=task.engine == "inprocess"), _warnings(task.strict, caught):
+            nb, error = run_notebook(task)
+            if error is None:
+                html = render_html(nb)
+    except (Exception, ReportTimeout) as exc:
+        error = exc
+    notebook = nbformat.writes(nb) if nb is not None else None
+    message = describe_error(error) if error is not None else ""
+    log = (stream_log(nb) if nb is not None else "") + "".join(map(_describe_warning, caught))
+    if task.strict and not message:
+        message = _strict_failure(nb, caught, first_line)
+    return ReportRun(task.stem, notebook, html, message, time.perf_counter() - started, log=log)
+
+
+@contextmanager
+def _warnings(strict: bool, caught: list[warnings.WarningMessage]) -> Iterator[None]:
+    """Strict: record every warning, even one this process (or the fork server) saw before."""
+    if not strict:
+        yield
+        return
+    with warnings.catch_warnings(record=True) as recorded:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            caught.extend(recorded)
+
+
+def _describe_warning(message: warnings.WarningMessage) -> str:
+    return f"--- warning\n{message.category.__name__}: {message.message}\n"
+
+
+def _strict_failure(nb: Any, caught: list[warnings.WarningMessage], first_line: Callable[[str], str]) -> str:
+    # The category and message only: the warning's file path is for the log, not the index.
+    if caught:
+        first = caught[0]
+        return f"Báo cáo phát sinh cảnh báo (--strict): {first.category.__name__}: {first.message}"
+    stderr = [
+        o.text for cell in (nb.cells if nb is not None else ()) for o in cell.get("outputs", ())
+        if o.output_type == "stream" and o.name == "stderr"
+    ]  # fmt: skip
+    if stderr:
+        return f"Báo cáo in ra stderr (--strict): {first_line(''.join(stderr))}"
+    return ""
+
+
+def _die_with_parent() -> None:
+    # Killed or crashed parent: take this process and whatever it started (a kernel) along.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os.killpg(0, signal.SIGKILL)
+
+
+def _kill_own_group(signum: int, frame: object) -> None:
+    os.killpg(0, signal.SIGKILL)
+
+
+def enter_own_group() -> None:
+    """Lead a process group, so the build can stop this process and its children as one."""
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGTERM, _kill_own_group)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
+    threading.Thread(target=_die_with_parent, name="watch-parent", daemon=True).start()
+
+
+def _report_main(task: ReportTask, conn: multiprocessing.connection.Connection) -> None:
+    enter_own_group()
+    try:
+        run = execute_report(task)
+    except BaseException:
+        run = ReportRun(task.stem, None, None, traceback.format_exc(limit=3).strip().splitlines()[-1])
+    conn.send(run)
+    conn.close()
+
+
+# --- in the build's process --------------------------------------------------------------
+
+
+def process_context() -> multiprocessing.context.BaseContext:
+    """Fork server where there is one (Linux, macOS): every report process is a fork of one
+    process that has already imported and warmed the kit; elsewhere a plain spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, so its imports overlap the build's planning."""
+    ctx = process_context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+class ProcessGroup:
+    """The report processes alive now, so an interrupt can stop them all."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._alive: set[multiprocessing.process.BaseProcess] = set()
+
+    def start(
+        self, target: Callable[..., None], args: tuple, context: Any = None
+    ) -> multiprocessing.process.BaseProcess:
+        process = (context or process_context()).Process(target=target, args=args, daemon=True)
+        with self._lock:
+            process.start()
+            self._alive.add(process)
+        return process
+
+    def stop(self, process: multiprocessing.process.BaseProcess) -> None:
+        """Kill the process and its group if it is still running, then forget it."""
+        with self._lock:
+            self._alive.discard(process)
+        if process.is_alive():
+            kill_group(process.pid)
+        process.join(5)
+
+    def stop_all(self) -> None:
+        with self._lock:
+            alive = list(self._alive)
+        for process in alive:
+            self.stop(process)
+
+
+def kill_group(pid: int | None) -> None:
+    """SIGKILL the process group led by `pid`, or just `pid` if it leads none yet."""
+    if pid is None:
+        return
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+            return
+        except ProcessLookupError:
+            continue
+
+
+PROCESSES = ProcessGroup()
+
+
+def run_isolated(task: ReportTask, processes: ProcessGroup = PROCESSES) -> ReportRun:
+    """Run the report in its own process; kill it (and its kernel) past timeout + grace."""
+    started = time.perf_counter()
+    receive, send = multiprocessing.Pipe(duplex=False)
+    process = processes.start(_report_main, (task, send))
+    send.close()
+    try:
+        if receive.poll(task.timeout + KILL_GRACE_S):
+            return receive.recv()
+        error = f"Báo cáo chạy quá thời gian cho phép ({task.timeout:g} s) và đã bị dừng"
+    except EOFError:
+        process.join(5)
+        error = f"Tiến trình báo cáo dừng đột ngột (mã {process.exitcode})"
+    finally:
+        processes.stop(process)
+        receive.close()
+    return ReportRun(task.stem, None, None, error, time.perf_counter() - started)

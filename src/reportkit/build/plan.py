@@ -1,0 +1,486 @@
+"""Build: plan a period's reports, skip the unchanged, run the rest in isolated processes, write safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..errors import BuildError, DataError
+from ..model import OrgTree, Period
+from ..paths import (
+    EXECUTED_DIR,
+    INDEX_FILE,
+    ProjectPaths,
+    defaults_file,
+    levels_file,
+    log_name,
+    narrative_file,
+    periods_file,
+    unit_params_file,
+    wording_file,
+)
+from ..report.fonts import check_coverage, iter_text, printed_params
+from ..report.inputs import (
+    ReportLoader,
+    known_period,
+    load_analyst_text,
+    load_catalogue,
+    load_org_tree,
+    load_periods,
+    read_yaml,
+)
+from ..vntext import slugify
+from .export import first_line, write_atomic
+from .fingerprint import combine, digest_bytes, digest_notebook, fingerprint_kit, package_versions
+from .isolate import ReportRun, ReportTask
+from .manifest import (
+    BUILT,
+    FAILED,
+    Entry,
+    Manifest,
+    now_utc,
+    period_lock,
+    remove_stale_temp_files,
+)
+from .spec import (
+    ENGINES,
+    BuildOptions,
+    Job,
+    JobResult,
+    JobState,
+    PlanSummary,
+)
+
+if TYPE_CHECKING:
+    from .printing import PrintService
+
+DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
+# A warm page prints a report in ~0.6 s against ~1.4 s for the report's own work, so one
+# browser keeps up with two report processes; more browsers only compete for the cores.
+REPORTS_PER_PRINTER = 2
+MAX_PRINTERS = 4
+MANIFEST_SAVE_EVERY_S = 1.0  # progress survives a kill; a big build does not rewrite it per report
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A period's reports, and what they are planned from."""
+
+    period: Period
+    previous: Period | None
+    tree: OrgTree
+    org_files: tuple[Path, ...]
+    jobs: tuple[Job, ...]
+
+
+def notebook_for(tree: OrgTree, code: str, paths: ProjectPaths) -> Path:
+    """The city notebook for a root unit, the district notebook for every other unit."""
+    name = "city.ipynb" if not tree[code].parent_code else "district.ipynb"
+    return paths.notebooks_dir / name
+
+
+def report_units(tree: OrgTree, levels: Sequence[str] = DEFAULT_LEVELS) -> list[str]:
+    """Units of the given levels, each root's subtree in tree order."""
+    wanted = set(levels)
+    return [u.code for root in tree.roots() for u in tree.walk(root.code) if u.level in wanted]
+
+
+def printers_for(slots: int) -> int:
+    """How many browsers print the PDFs of `slots` report processes."""
+    return max(1, min(MAX_PRINTERS, slots // REPORTS_PER_PRINTER))
+
+
+def default_workers() -> int:
+    """One report process per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 2
+
+
+def _check_levels(tree: OrgTree, levels: Sequence[str]) -> None:
+    known = sorted({u.level for u in tree.units.values()})
+    unknown = [level for level in levels if level not in known]
+    if unknown:
+        raise DataError(f"Cấp không có trong cây tổ chức: {', '.join(unknown)} (có: {', '.join(known)})")
+
+
+def plan_build(
+    paths: ProjectPaths, period: str | None = None, units: Sequence[str] = (), levels: Sequence[str] = ()
+) -> Plan:
+    """The period to build and one job per unit (named units, else the units of `levels`)."""
+    periods, default = load_periods(periods_file(paths.data_dir))
+    current = known_period(periods, period or default)
+    period = current.id
+    org_files = (paths.data_dir / current.org, levels_file(paths.data_dir))
+    tree = load_org_tree(*org_files)
+    unknown = [u for u in units if u not in tree]
+    if unknown:
+        raise DataError(f"Mã đơn vị không có trong cây tổ chức: {', '.join(unknown)}")
+    _check_levels(tree, levels)
+    codes = units or report_units(tree, levels or DEFAULT_LEVELS)
+    defaults = read_yaml(defaults_file(paths.params_dir))
+    jobs = tuple(_job(paths, tree, code, period, defaults) for code in codes)
+    previous = periods.get(current.same_period_last_year or "")
+    return Plan(current, previous, tree, org_files, jobs)
+
+
+def _unit_params(params_dir: Path, code: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
+    # intake.load_unit_params, with defaults.yaml read once per plan rather than per unit.
+    own = unit_params_file(params_dir, code)
+    return {**defaults, **(read_yaml(own) if own.is_file() else {})}
+
+
+def _job(paths: ProjectPaths, tree: OrgTree, code: str, period: str, defaults: Mapping[str, Any]) -> Job:
+    title = tree.title(code)
+    params = _unit_params(paths.params_dir, code, defaults)
+    params.update(
+        unit_code=code,
+        period=period,
+        data_dir=str(paths.data_dir.resolve()),
+        params_dir=str(paths.params_dir.resolve()),
+        store_dir=str(paths.store_dir.resolve()),
+    )
+    return Job(code, title, notebook_for(tree, code, paths), f"{code}-{slugify(title)}", params)
+
+
+def plan_jobs(paths: ProjectPaths, period: str | None = None, units: Sequence[str] = ()) -> tuple[str, list[Job]]:
+    """The period to build and one job per unit (all reported units when none are named)."""
+    plan = plan_build(paths, period, units)
+    return plan.period.id, list(plan.jobs)
+
+
+def loader_reads(loader: ReportLoader, parameters: Mapping[str, Any]) -> dict[str, str]:
+    """What the report's notebook will read, by name: its loader, called as the notebook calls it
+    (with the parameters papermill gives the notebook), records it; nothing runs."""
+    try:
+        return dict(loader.load(**parameters).reads)
+    except (DataError, LookupError, OSError, ValueError) as exc:
+        # The report will fail and say why; its key only has to be stable.
+        return {"unreadable": digest_bytes(b"unreadable", str(exc).encode())}
+
+
+def fingerprint_jobs(
+    paths: ProjectPaths, plan: Plan, versions: Mapping[str, str] | None = None
+) -> dict[str, dict[str, str]]:
+    """Every job's inputs by name: what its loader reads, its notebook, and the kit."""
+    kit = fingerprint_kit(versions)
+    loader = ReportLoader()  # a period's shared inputs are loaded once for all its reports
+    return {
+        job.stem: {"notebook": digest_notebook(job.notebook), **kit, **loader_reads(loader, job.parameters)}
+        for job in plan.jobs
+    }
+
+
+Listener = Callable[[JobResult], None]
+
+
+def build_period(
+    paths: ProjectPaths,
+    period: str | None = None,
+    units: Sequence[str] = (),
+    workers: int | None = None,
+    browser: str | None = None,
+    on_done: Listener | None = None,
+    *,
+    levels: Sequence[str] = (),
+    options: BuildOptions | None = None,
+    on_start: Callable[[Job], None] | None = None,
+    printer: PrintService | None = None,
+    on_plan: Callable[[PlanSummary], None] | None = None,
+) -> tuple[str, list[JobResult]]:
+    """Build the reports of a period whose inputs changed; a failing report stops no other.
+
+    `workers` and `browser` override `options`; `on_plan` is called once the reports are
+    known, and `on_start` and `on_done` on this thread as each report starts and ends
+    (skipped ones end at once). `printer` is a running print service to use; without
+    it the build starts its own.
+    """
+    options = options or BuildOptions()
+    options = BuildOptions(
+        workers or options.workers or default_workers(),
+        browser or options.browser,
+        options.engine,
+        options.timeout,
+        options.force,
+        options.scheduler,
+        options.strict,
+    )
+    if options.engine not in ENGINES:
+        raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
+    plan = plan_build(paths, period, units, levels)
+    check_plan_font(paths, plan)
+    out_dir = paths.outputs(plan.period.id)
+    if on_plan:
+        on_plan(PlanSummary(plan.period.id, len(plan.jobs), out_dir))
+    with period_lock(out_dir):
+        remove_stale_temp_files(out_dir)
+        manifest = Manifest.load(out_dir, plan.period.id)
+        versions = package_versions()  # read once: the fingerprints and the manifest both need them
+        inputs = fingerprint_jobs(paths, plan, versions)
+        results: dict[str, JobResult] = {}
+        todo: list[Job] = []
+        changed: dict[str, tuple[str, ...]] = {}
+        for job in plan.jobs:
+            current = manifest.is_current(job.stem, combine(inputs[job.stem]))
+            if current and not options.force:
+                results[job.stem] = _skipped(job, manifest.entries[job.stem], out_dir)
+                if on_done:
+                    on_done(results[job.stem])
+            else:
+                todo.append(job)
+                changed[job.stem] = () if current else manifest.changed_inputs(job.stem, inputs[job.stem])
+        if todo:
+            run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
+            results.update(run.run(longest_first(todo, manifest)))
+        if todo or not (out_dir / INDEX_FILE).is_file():
+            write_index(out_dir, plan, manifest)
+    return plan.period.id, [results[job.stem] for job in plan.jobs]
+
+
+def check_plan_font(paths: ProjectPaths, plan: Plan) -> None:
+    """Before any report runs: the report font has every character of the wording, catalogue,
+    units, parameters and analyst texts the plan's reports will print (fonts.FontError if not)."""
+    def read(load: Callable[[Path], Any], path: Path) -> Any:
+        try:
+            return load(path)
+        except (DataError, OSError, ValueError):
+            return None  # unreadable: each report fails on it and says why
+
+    texts = [
+        iter_text(read(read_yaml, wording_file(paths.data_dir))),
+        iter_text(plan.tree),
+        iter_text((plan.period, plan.previous)),
+    ]
+    if plan.period.catalogue:
+        texts.append(iter_text(read(load_catalogue, paths.data_dir / plan.period.catalogue)))
+    for job in plan.jobs:
+        texts.append(iter_text(printed_params(job.parameters)))
+        narrative = narrative_file(paths.params_dir, plan.period.id, job.unit_code)
+        texts.append(iter_text(read(load_analyst_text, narrative)))
+    check_coverage(itertools.chain.from_iterable(texts), f"các báo cáo kỳ {plan.period.id}")
+
+
+def longest_first(jobs: Sequence[Job], manifest: Manifest) -> list[Job]:
+    """The jobs by their last build's time, longest first (never built: first of all), so the
+    build does not end waiting on one long report while the other cores sit idle."""
+
+    def last_seconds(job: Job) -> float:
+        entry = manifest.entries.get(job.stem)
+        return entry.seconds if entry else float("inf")
+
+    return sorted(jobs, key=last_seconds, reverse=True)  # stable: ties keep the tree's order
+
+
+def _skipped(job: Job, entry: Entry, out_dir: Path) -> JobResult:
+    html, pdf = out_dir / f"{job.stem}.html", out_dir / f"{job.stem}.pdf"
+    return JobResult(job, JobState.SKIPPED, entry.seconds, "", html, pdf)
+
+
+class BuildRun:
+    """The reports that need building: run them, print them, write them, record them."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        manifest: Manifest,
+        inputs: Mapping[str, Mapping[str, str]],
+        changed: Mapping[str, tuple[str, ...]],
+        options: BuildOptions,
+        on_start: Callable[[Job], None] | None,
+        on_done: Listener | None,
+        printer: PrintService | None = None,
+        versions: Mapping[str, str] | None = None,
+    ) -> None:
+        self.out_dir, self.manifest, self.inputs, self.options = out_dir, manifest, inputs, options
+        self.printer = printer
+        self.changed, self.on_start, self.on_done = changed, on_start, on_done
+        self.results: dict[str, JobResult] = {}
+        self.started: dict[str, float] = {}
+        self.versions = dict(versions or package_versions())
+        self.last_save, self.unsaved = 0.0, False
+
+    def run(self, jobs: Sequence[Job]) -> dict[str, JobResult]:
+        from .executors import make_executor
+        from .isolate import PROCESSES
+        from .printing import PrintService
+
+        (self.out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
+        executor = make_executor(self.options.workers, self.options.scheduler)
+        executor.start()
+        # While the fork server warms up on one core, load the writer here on the other.
+        threading.Thread(target=_load_writer, name="load-writer", daemon=True).start()
+        printer, own_printer = None, False
+        if not executor.prints_pdf:
+            printer, own_printer = self.printer, self.printer is None
+            if own_printer:
+                printer = PrintService(self.options.browser, printers=printers_for(executor.slots))
+                printer.start()  # the browsers start while the first reports run
+        try:
+            self._drive(jobs, executor, printer)
+        except BaseException:
+            # Ctrl-C, a kill signal turned into an exception, or a bug: stop every report
+            # process now; what finished is in the manifest, nothing is half-written.
+            PROCESSES.stop_all()
+            executor.close(interrupted=True)
+            raise
+        else:
+            executor.close()
+        finally:
+            if own_printer:
+                printer.close()
+            self.manifest.save()
+        return self.results
+
+    def _drive(self, jobs: Sequence[Job], executor: Any, printer: Any) -> None:
+        pending = deque(jobs)
+        running: dict[Future, Job] = {}
+        printing: dict[Future, tuple[Job, ReportRun]] = {}
+        while pending or running or printing:
+            while pending and len(running) < executor.slots:
+                job = pending.popleft()
+                self.started[job.stem] = time.perf_counter()
+                running[executor.submit(self._task(job))] = job
+                if self.on_start:
+                    self.on_start(job)
+            # Wake up now and then even with nothing done, to save what finished.
+            done, _ = wait([*running, *printing], MANIFEST_SAVE_EVERY_S, FIRST_COMPLETED)
+            for future in done:
+                if future in running:
+                    self._ran(running.pop(future), future, printer, printing)
+                else:
+                    job, run = printing.pop(future)
+                    self._printed(job, run, future)
+            self._save_now_and_then()
+
+    def _task(self, job: Job) -> ReportTask:
+        return ReportTask(
+            stem=job.stem,
+            notebook=str(job.notebook.resolve()),
+            output_path=str(self.out_dir.resolve() / EXECUTED_DIR / f"{job.stem}.ipynb"),
+            parameters=job.parameters,
+            engine=self.options.engine,
+            timeout=self.options.timeout,
+            strict=self.options.strict,
+        )
+
+    def _ran(self, job: Job, future: Future, printer: Any, printing: dict) -> None:
+        try:
+            run: ReportRun = future.result()
+        except Exception as exc:  # an executor's own failure (e.g. a lost Dask worker)
+            run = ReportRun(job.stem, None, None, f"{type(exc).__name__}: {exc}")
+        if not run.ok:
+            self._fail(job, run, run.error)
+        elif run.pdf is not None:
+            write_atomic(self.out_dir / f"{job.stem}.pdf", run.pdf)
+            self._succeed(job, run)
+        else:
+            printing[printer.print_pdf(run.html, self.out_dir / f"{job.stem}.pdf")] = (job, run)
+
+    def _printed(self, job: Job, run: ReportRun, future: Future) -> None:
+        try:
+            future.result()
+        except Exception as exc:
+            self._fail(job, run, str(exc))
+        else:
+            self._succeed(job, run)
+
+    def _succeed(self, job: Job, run: ReportRun) -> None:
+        # The PDF is in place (atomically); now the page and the notebook that match it.
+        html = write_atomic(self.out_dir / f"{job.stem}.html", run.html or "")
+        self._write_notebook(job, run)
+        self._finish(job, JobState.BUILT, "", html, self.out_dir / f"{job.stem}.pdf", run.log)
+
+    def _fail(self, job: Job, run: ReportRun, error: str) -> None:
+        # The last good HTML and PDF stay; the failed notebook, with its error, replaces the
+        # executed notebook so the analyst can see where it stopped.
+        self._write_notebook(job, run)
+        self._finish(job, JobState.FAILED, error or "lỗi không rõ", None, None, run.log)
+
+    def _write_notebook(self, job: Job, run: ReportRun) -> None:
+        if run.notebook is not None:
+            write_atomic(self.out_dir / EXECUTED_DIR / f"{job.stem}.ipynb", run.notebook)
+        # What the cells printed goes to the log beside it, never to the page; a clean run
+        # leaves no log, so one found there is this build's.
+        log = self.out_dir / log_name(job.stem)
+        if run.log:
+            write_atomic(log, run.log)
+        else:
+            log.unlink(missing_ok=True)
+
+    def _finish(
+        self, job: Job, state: JobState, error: str, html: Path | None, pdf: Path | None, log: str = ""
+    ) -> None:
+        seconds = time.perf_counter() - self.started[job.stem]
+        inputs = self.inputs[job.stem]
+        built_at = now_utc()
+        last_good_at = built_at if state is JobState.BUILT else self.manifest.last_good_at(job.stem)
+        self.manifest.record(
+            Entry(
+                stem=job.stem,
+                unit=job.unit_code,
+                title=job.title,
+                status=BUILT if state is JobState.BUILT else FAILED,
+                key=combine(inputs),
+                inputs=dict(inputs),
+                seconds=round(seconds, 3),
+                engine=self.options.engine,
+                versions=self.versions,
+                built_at=built_at,
+                error=error,
+                last_good_at=last_good_at,
+            )
+        )
+        self.unsaved = True
+        kept = self.manifest.kept_note(job.stem)
+        changed = self.changed.get(job.stem, ())
+        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log), kept)
+        self.results[job.stem] = result
+        if self.on_done:
+            self.on_done(result)
+
+    def _save_now_and_then(self) -> None:
+        if self.unsaved and time.perf_counter() - self.last_save >= MANIFEST_SAVE_EVERY_S:
+            self.manifest.save()
+            self.last_save, self.unsaved = time.perf_counter(), False
+
+
+def _load_writer() -> None:
+    from .speedups import skip_unused_imports
+
+    skip_unused_imports()
+    from . import export  # noqa: F401
+
+
+def _unit_order(plan: Plan) -> dict[str, int]:
+    return {code: position for position, code in enumerate(plan.tree.units)}
+
+
+def write_index(out_dir: Path, plan: Plan, manifest: Manifest) -> Path:
+    """outputs/<period>/index.html: every report of the period the manifest knows, and what failed."""
+    import jinja2
+
+    order = _unit_order(plan)
+    entries = sorted(manifest.entries.values(), key=lambda e: (order.get(e.unit, len(order)), e.stem))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).resolve().parents[1] / "templates" / "fragments"),
+        autoescape=True,
+    )
+    html = env.get_template("index.html.j2").render(
+        period=plan.period.id,
+        results=entries,
+        kept={e.stem: manifest.kept_note(e.stem) for e in entries},
+        built_at=dt.datetime.now().strftime("%d/%m/%Y %H:%M"),
+        version=__version__,
+    )
+    return write_atomic(out_dir / INDEX_FILE, html)

@@ -1,0 +1,157 @@
+"""Charts: print-ready SVG figures with Vietnamese labels that still read in grayscale."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from .. import formats as fmt
+from ..model import Kind, Result, Status
+from .fonts import register_with_matplotlib
+from .narrative import describe_year_on_year
+
+WIDTH_IN = 6.3  # the A4 text block (210 mm less 30 + 15 mm margins) is 6,5 in
+PERCENT_CAP = 150  # longer bars are cut here and labelled with their true value
+
+# Fill, edge and hatch per status: the hatch and the fill's lightness tell the statuses
+# apart on a grayscale printer, the colour helps on screen.
+STYLE = {
+    Status.EXCEEDED: {"color": "#1f5c3a", "hatch": ""},
+    Status.MET: {"color": "#7fb38f", "hatch": ""},
+    Status.MISSED: {"color": "#ffffff", "hatch": "////"},
+}
+
+RC = {
+    # The shipped font file, under a name no installed font has (see fonts.py); with
+    # svg.fonttype none the SVG names it too, and the page's @font-face supplies it.
+    "font.family": [register_with_matplotlib()],
+    "font.size": 9,
+    "svg.fonttype": "none",  # keep text as text: searchable, and drawn in the page's font
+    "svg.hashsalt": "reportkit",  # stable ids, so the same data gives the same file
+    "hatch.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _to_svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    # The XML prologue and DOCTYPE (which names a w3.org DTD) are not needed inline in HTML.
+    return svg[svg.index("<svg") :]
+
+
+def _bar_style(status: Status) -> dict:
+    style = STYLE.get(status, {"color": "#bbbbbb", "hatch": ""})
+    return {"facecolor": style["color"], "hatch": style["hatch"], "edgecolor": "#222222", "linewidth": 0.6}
+
+
+def _legend(ax, labels: Mapping[str, str]) -> None:
+    handles = [Patch(label=labels[s.value], **_bar_style(s)) for s in STYLE]
+    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
+
+
+def plot_achievement(
+    results: Sequence[Result], labels: Mapping[str, str], axis_label: str, progress: Decimal | None
+) -> str | None:
+    """Horizontal bars of % of target per indicator, with the 100% line (and the progress line);
+    None when no indicator has a figure yet."""
+    rows = [r for r in results if r.percent is not None]
+    if not rows:
+        return None
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.28 * len(rows) + 0.9))
+        names = [r.indicator.short for r in rows][::-1]
+        for y, result in enumerate(rows[::-1]):
+            value = min(float(result.percent), PERCENT_CAP)
+            ax.barh(y, value, height=0.62, **_bar_style(result.status))
+            ax.text(value + 1.5, y, fmt.format_percent(result.percent), va="center", fontsize=7.5)
+        ax.set_yticks(range(len(rows)), names)
+        ax.axvline(100, color="#000000", linewidth=0.9)
+        if progress is not None and progress < 100:
+            ax.axvline(float(progress), color="#000000", linewidth=0.8, linestyle="--")
+        ax.set_xlim(0, PERCENT_CAP + 18)
+        ax.set_xlabel(axis_label)
+        ax.xaxis.set_major_formatter(lambda x, _: fmt.format_plain(x, 0))
+        _legend(ax, labels)
+        return _to_svg(fig)
+
+
+def plot_change(results: Sequence[Result], axis_label: str) -> str | None:
+    """Bars of the % change from the same period last year, for the total indicators; None if none."""
+    # The same description as the sentence and the appendix: the bar's label is its `signed` form.
+    described = [(r, describe_year_on_year(r)) for r in results if r.indicator.kind is Kind.TOTAL]
+    labelled = [(r, c) for r, c in described if r.change is not None and c is not None]
+    if not labelled:
+        return None
+    rows = [r for r, _ in labelled]
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.32 * len(rows) + 0.9))
+        for y, (result, change) in enumerate(labelled[::-1]):
+            value = float(result.change)
+            ax.barh(y, value, height=0.6, color="#555555" if value >= 0 else "#ffffff",
+                    hatch="" if value >= 0 else "\\\\\\\\", edgecolor="#222222", linewidth=0.6)  # fmt: skip
+            ax.text(value, y, f" {change.signed} ", va="center",
+                    ha="left" if value >= 0 else "right", fontsize=7.5)  # fmt: skip
+        ax.set_yticks(range(len(rows)), [r.indicator.short for r in rows][::-1])
+        ax.axvline(0, color="#000000", linewidth=0.8)
+        low = min(0.0, *(float(r.change) for r in rows))
+        high = max(0.0, *(float(r.change) for r in rows))
+        pad = max(8.0, (high - low) * 0.25)
+        ax.set_xlim(low - (pad if low < 0 else 0), high + pad)
+        ax.set_xlabel(axis_label)
+        ax.xaxis.set_major_formatter(lambda x, _: fmt.format_plain(x, 0))
+        return _to_svg(fig)
+
+
+def plot_heatmap(
+    matrix: Sequence[Sequence[Decimal | None]], row_labels: Sequence[str], column_labels: Sequence[str]
+) -> str | None:
+    """Indicator x district grid of % achieved; every cell also carries its number. None when no
+    cell has a figure yet (an empty grid is not a chart)."""
+    if not any(v is not None for row in matrix for v in row):
+        return None
+    values = [[float(v) if v is not None else float("nan") for v in row] for row in matrix]
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.27 * len(row_labels) + 1.3))
+        # cividis runs from dark to light evenly, so it keeps its order in grayscale.
+        image = ax.imshow(values, cmap="cividis", vmin=0, vmax=120, aspect="auto")
+        for i, row in enumerate(matrix):
+            for j, value in enumerate(row):
+                text = fmt.format_plain(value, 0) if value is not None else "—"
+                dark = value is not None and float(value) < 70
+                ax.text(j, i, text, ha="center", va="center", fontsize=6.5,
+                        color="#ffffff" if dark else "#000000")  # fmt: skip
+        ax.set_xticks(range(len(column_labels)), column_labels, rotation=30, ha="right")
+        ax.set_yticks(range(len(row_labels)), row_labels)
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+        bar.ax.yaxis.set_major_formatter(lambda x, _: fmt.format_plain(x, 0) + "%")
+        return _to_svg(fig)
+
+
+def plot_ranking(
+    names: Sequence[str], reached: Sequence[int], judged: Sequence[int], axis_label: str
+) -> str | None:
+    """Targets reached per district, best first; None when no target could be judged yet."""
+    if not any(judged):
+        return None
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.3 * len(names) + 0.8))
+        ys = range(len(names))[::-1]
+        ax.barh(list(ys), reached, height=0.6, color="#555555", edgecolor="#222222", linewidth=0.6)
+        for y, count, total in zip(ys, reached, judged, strict=True):
+            ax.text(count + 0.2, y, f"{count}/{total}", va="center", fontsize=7.5)
+        ax.set_yticks(list(ys), names)
+        ax.set_xlim(0, max(judged, default=1) + 2)
+        ax.set_xlabel(axis_label)
+        return _to_svg(fig)

@@ -1,0 +1,236 @@
+"""Sample data: split the plan's city targets over districts and make seeded, plausible figures."""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from ..model import Catalogue, Kind, OrgTree, Period, Target
+from ..paths import SAMPLE_FIGURES, SAMPLE_SUBMISSIONS, levels_file, periods_file
+from ..report.inputs import load_catalogue, load_org_tree, load_periods
+
+SEED = 2022
+SAMPLE_BASIS = "sample"
+
+
+def split_largest_remainder(total: int, weights: Mapping[str, int]) -> dict[str, int]:
+    """Split a whole total in proportion to weights so that the parts add up exactly."""
+    weight_sum = sum(weights.values())
+    exact = {k: total * w / weight_sum for k, w in weights.items()}
+    parts = {k: int(v) for k, v in exact.items()}
+    short = total - sum(parts.values())
+    # Hand the remaining units to the largest remainders; ties go to the first code.
+    for key in sorted(exact, key=lambda k: (-(exact[k] - parts[k]), k))[:short]:
+        parts[key] += 1
+    return parts
+
+
+def split_city_targets(catalogue: Catalogue, tree: OrgTree, city_code: str) -> list[Target]:
+    """District targets: the plan's city targets split by number of grassroots units. The city's own
+    targets stay in the catalogue only (a target is written in one place)."""
+    districts = tree.members(city_code, "district")
+    weights = {d.code: len(tree.members(d.code, "grassroots")) for d in districts}
+    targets = []
+    for ind in catalogue.indicators:
+        if ind.kind is not Kind.TOTAL or ind.city_target is None:
+            continue
+        for code, part in split_largest_remainder(int(ind.city_target), weights).items():
+            targets.append(Target(code, ind.id, Decimal(part), SAMPLE_BASIS))
+    return targets
+
+
+class _FigureMaker:
+    """Draws one year's figures for every unit, then the six months from them."""
+
+    def __init__(self, rng: random.Random, catalogue: Catalogue, tree: OrgTree, city: str):
+        self.rng, self.catalogue, self.tree, self.city = rng, catalogue, tree, city
+
+    def year(self, targets: Mapping[tuple[str, str], Target], pace: float) -> dict:
+        values: dict[tuple[str, str], Decimal] = {}
+        for district in self.tree.members(self.city, "district"):
+            values.update(self._district(district.code, targets, pace))
+            for commune in self.tree.members(district.code, "grassroots"):
+                values.update(self._grassroots(commune.code, pace))
+        return values
+
+    def _performance(self) -> float:
+        # Most districts land near their target; some fall well short and some go past it.
+        return max(0.6, self.rng.gauss(1.02, 0.11))
+
+    def _district(self, code: str, targets, pace: float) -> dict:
+        r, n = self.rng, len(self.tree.members(code, "grassroots"))
+
+        def total(indicator_id: str) -> int:
+            return round(float(targets[(code, indicator_id)].value) * self._performance() * pace)
+
+        members = n * r.randint(1300, 2100)
+        registered = total("sxkd_registered")
+        rated = n
+        weak = 1 if r.random() < 0.15 else 0
+        good = rated - weak - (1 if r.random() < 0.25 else 0)
+        cadres = n * r.randint(8, 13)
+        food = n * r.randint(60, 140)
+        fund = Decimal(
+            str(round(float(targets[(code, "fund_growth")].value) * self._performance() * pace, 1))
+        )
+        v = {
+            "propaganda_attendance": total("propaganda"),
+            "new_members": total("new_members"),
+            "members_total": members,
+            "members_health_insured": min(members, round(members * r.uniform(0.94, 0.995))),
+            "members_social_insured": round(members * r.uniform(0.026, 0.045)),
+            "grassroots_rated": rated,
+            "grassroots_good": good,
+            "grassroots_weak": weak,
+            "branch_cadres_total": cadres,
+            "branch_cadres_trained": cadres if r.random() < 0.4 else round(cadres * r.uniform(0.9, 0.99)),
+            "sxkd_registered": registered,
+            "sxkd_achieved": min(registered, total("sxkd_achieved")),
+            "fund_growth": fund,
+            "food_households_total": food,
+            "food_households_committed": food if r.random() < 0.4 else round(food * r.uniform(0.92, 0.99)),
+            "district_cadres_trained": r.randint(1, 3),
+            "district_services": r.randint(1, 6),
+            "dialogues": r.choice([0, 1, 1, 2, 2, 3]),
+            "shelter_houses": r.choice([0, 1, 1, 2, 3]),
+            "bulletin_months": 12 if r.random() < 0.7 else r.randint(10, 11),
+        }
+        return {(code, m): Decimal(value) for m, value in v.items()}
+
+    def _grassroots(self, code: str, pace: float) -> dict:
+        r = self.rng
+        v = {
+            "poverty_exits": max(0, round(r.choice([0, 1, 2, 2, 2, 3, 3, 4]) * pace)),
+            "party_introduced": r.choice([0, 1, 1, 1, 2, 2, 3]),
+            "grassroots_cadres_trained": r.choice([0, 1, 1, 1, 2]),
+            "grassroots_services": r.choice([0, 1, 1, 2, 3, 4]),
+            "coop_groups": r.choice([0, 1, 1, 1, 2]),
+            "environment_models": r.choice([0, 1, 1, 2, 2, 3]),
+            "security_models": r.choice([3, 4, 5, 5, 6, 6, 7, 8, 9]),
+        }
+        return {(code, m): Decimal(value) for m, value in v.items()}
+
+    def six_months(self, year: Mapping[tuple[str, str], Decimal], months: int) -> dict:
+        """Flows are about half the year's; stocks (members, ratings) about the same."""
+        flows = {
+            "propaganda_attendance", "new_members", "sxkd_registered", "sxkd_achieved",
+            "fund_growth", "district_cadres_trained", "district_services", "dialogues",
+            "shelter_houses", "poverty_exits", "party_introduced", "grassroots_cadres_trained",
+            "grassroots_services", "coop_groups", "environment_models",
+        }  # fmt: skip
+        half: dict[tuple[str, str], Decimal] = {}
+        for (code, measure), value in sorted(year.items()):
+            if measure == "bulletin_months":
+                half[(code, measure)] = Decimal(max(0, min(months, int(value) - (12 - months))))
+            elif measure in flows:
+                share = Decimal(str(round(self.rng.uniform(0.42, 0.6), 3)))
+                exact = value * share
+                half[(code, measure)] = exact.quantize(Decimal("0.1") if measure == "fund_growth" else 1)
+            else:
+                half[(code, measure)] = value
+        _keep_possible(half)
+        return half
+
+
+def _keep_possible(values: dict[tuple[str, str], Decimal]) -> None:
+    """Rounding must never make achieving exceed registering, or a share exceed its whole."""
+    pairs = [
+        ("sxkd_achieved", "sxkd_registered"),
+        ("new_members", "members_total"),
+        ("members_health_insured", "members_total"),
+        ("members_social_insured", "members_total"),
+    ]
+    for code in {c for c, _ in values}:
+        for part, whole in pairs:
+            if (code, part) in values and values[(code, part)] > values[(code, whole)]:
+                values[(code, part)] = values[(code, whole)]
+
+
+def generate_figures(
+    catalogue: Catalogue,
+    tree: OrgTree,
+    city_code: str,
+    periods: Sequence[Period],
+    targets: Iterable[Target],
+    seed: int = SEED,
+) -> list[tuple[str, str, str, Decimal]]:
+    """Rows (period, unit_code, measure, value) for each year's H1 and full year."""
+    rng = random.Random(seed)
+    target_map = {(t.unit_code, t.indicator_id): t for t in targets}
+    maker = _FigureMaker(rng, catalogue, tree, city_code)
+    rows = []
+    for year in sorted({p.year for p in periods}):
+        # 2021 ran a little behind 2022, so the comparison "so với cùng kỳ" shows growth mostly.
+        pace = 1.0 if year == max(p.year for p in periods) else 0.93
+        full = maker.year(target_map, pace)
+        for period in sorted((p for p in periods if p.year == year), key=lambda p: p.months):
+            values = full if period.months == 12 else maker.six_months(full, period.months)
+            rows += [(period.id, code, m, v) for (code, m), v in sorted(values.items())]
+    return rows
+
+
+def write_targets(path: Path, targets: Iterable[Target]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["unit_code", "indicator_id", "target", "basis"])
+        writer.writerows((t.unit_code, t.indicator_id, t.value, t.basis) for t in targets)
+
+
+def write_figures(path: Path, rows: Iterable[tuple[str, str, str, Decimal]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["period", "unit_code", "measure", "value", "source"])
+        writer.writerows((*row, SAMPLE_BASIS) for row in rows)
+
+
+def write_submissions(
+    out_dir: Path, rows: Iterable[tuple[str, str, str, Decimal]], catalogue: Catalogue, tree: OrgTree
+) -> list[Path]:
+    """One CSV submission per district and period, as an analyst would send it, marked as sample.
+
+    `make reports` takes these in through the same intake as real files, so the default path is
+    the real path."""
+    values = {(period, code, measure): value for period, code, measure, value in rows}
+    periods = sorted({period for period, _, _ in values})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.csv"):
+        old.unlink()
+    written = []
+    for period in periods:
+        for root in tree.roots():
+            for district in tree.members(root.code, "district"):
+                lines = _submission_rows(values, period, district.code, catalogue, tree)
+                path = out_dir / f"{period}-{district.code}.csv"
+                with open(path, "w", encoding="utf-8", newline="") as fh:
+                    writer = csv.writer(fh, lineterminator="\n")
+                    writer.writerow(["period", "unit_code", "unit_name", "measure", "value", "source"])
+                    writer.writerows(lines)
+                written.append(path)
+    return written
+
+
+def _submission_rows(values, period: str, district: str, catalogue: Catalogue, tree: OrgTree) -> list[tuple]:
+    """The district's own figures, then each grassroots unit's, in catalogue order."""
+    lines = []
+    for unit in tree.walk(district):
+        for measure in catalogue.measures.values():
+            value = values.get((period, unit.code, measure.id))
+            if measure.level == unit.level and value is not None:
+                lines.append((period, unit.code, tree.title(unit.code), measure.id, value, SAMPLE_BASIS))
+    return lines
+
+
+def make_sample(data_dir: Path, city_code: str = "92", plan_period: str = "2022-FY") -> None:
+    """Rewrite the sample targets, figures and submissions from the catalogue and tree (deterministic)."""
+    periods, _ = load_periods(periods_file(data_dir))
+    plan = periods[plan_period]
+    tree = load_org_tree(data_dir / plan.org, levels_file(data_dir))
+    catalogue = load_catalogue(data_dir / plan.catalogue)
+    targets = split_city_targets(catalogue, tree, city_code)
+    write_targets(data_dir / plan.targets, targets)
+    rows = generate_figures(catalogue, tree, city_code, list(periods.values()), targets)
+    write_figures(data_dir / SAMPLE_FIGURES, rows)
+    write_submissions(data_dir / SAMPLE_SUBMISSIONS, rows, catalogue, tree)

@@ -1,0 +1,395 @@
+"""Templates: the Excel workbook each district association fills in, one per district and period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import __version__
+from ..formats import format_threshold
+from ..model import Indicator, Kind, Measure, Plan
+from ..vntext import slugify
+from .read import (
+    IDENTITY_SHEET,
+    KEY_CODE,
+    KEY_MARK,
+    KEY_NAME,
+    KEY_UNIT_ROW,
+    KEY_VALUE,
+    MEASURE_PREFIX,
+    TEMPLATE_VERSION,
+)
+from .validate import SUBMITTING_LEVEL, level_word
+
+INSTRUCTIONS_SHEET = "Hướng dẫn"
+DISTRICT_SHEET = "Số liệu quận, huyện"
+MEMBERS_SHEET = "Số liệu cơ sở Hội"
+
+FONT = "Times New Roman"
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
+COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: worked out by Excel, locked
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+COUNT_FORMAT, AMOUNT_FORMAT = "#,##0", "#,##0.0"
+
+
+@dataclass(frozen=True)
+class Validations:
+    """Excel's own checks on the input cells, so most slips are stopped as they are typed."""
+
+    count: DataValidation
+    share: DataValidation
+    amount: DataValidation
+
+    @classmethod
+    def create(cls, ws: Worksheet) -> Validations:
+        whole = {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"}
+        made = cls(
+            count=_validation(whole, "Nhập số nguyên từ 0 trở lên; không gõ dấu chấm, dấu phẩy hay chữ."),
+            share=_validation(
+                whole,
+                "Nhập số lượng (số nguyên từ 0 trở lên), không nhập tỷ lệ phần trăm: "
+                "kit tự tính tỷ lệ từ tử số và mẫu số.",
+            ),
+            amount=_validation(
+                {
+                    "type": "decimal",
+                    "operator": "between",
+                    "formula1": "-1000000000",
+                    "formula2": "1000000000",
+                },
+                "Nhập một số (triệu đồng); phần thập phân ngăn bằng dấu phẩy.",
+            ),
+        )
+        for validation in (made.count, made.share, made.amount):
+            ws.add_data_validation(validation)
+        return made
+
+    def add(self, measure: Measure, is_share_part: bool, coordinate: str) -> None:
+        if measure.type != "count":
+            self.amount.add(coordinate)
+        else:
+            (self.share if is_share_part else self.count).add(coordinate)
+
+
+def _validation(rule: dict, message: str) -> DataValidation:
+    return DataValidation(
+        **rule,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Số liệu không hợp lệ",
+        error=message,
+        showInputMessage=True,
+        promptTitle="Nhập số liệu",
+        prompt=message,
+    )
+
+
+def template_file_name(plan: Plan, unit_code: str) -> str:
+    """ "mau-bieu-2022-FY-917-quan-o-mon.xlsx": sorts by period and code, safe on any system."""
+    return f"mau-bieu-{plan.period.id}-{unit_code}-{slugify(plan.tree.title(unit_code))}.xlsx"
+
+
+def submitting_units(plan: Plan) -> list[str]:
+    """The units that get a template: every district association."""
+    return [u.code for root in plan.tree.roots() for u in plan.tree.members(root.code, SUBMITTING_LEVEL)]
+
+
+def write_template(plan: Plan, unit_code: str, out_dir: Path, now: dt.datetime | None = None) -> Path:
+    """Write one district's workbook into out_dir; return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / template_file_name(plan, unit_code)
+    build_workbook(plan, unit_code, now).save(path)
+    return path
+
+
+def build_workbook(plan: Plan, unit_code: str, now: dt.datetime | None = None) -> Workbook:
+    if plan.tree[unit_code].level != SUBMITTING_LEVEL:
+        raise ValueError(f"{plan.tree.title(unit_code)} ({unit_code}) không phải quận, huyện Hội")
+    wb = Workbook()
+    wb.remove(wb.active)
+    _write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), plan, unit_code)
+    member_levels = sorted({m.level for m in plan.catalogue.measures.values()} - {SUBMITTING_LEVEL})
+    ranges = {}
+    if member_levels:
+        ranges = _write_members_sheet(wb.create_sheet(MEMBERS_SHEET), plan, unit_code, member_levels[0])
+    district = wb.create_sheet(DISTRICT_SHEET, 1)
+    _write_district_sheet(district, plan, unit_code, ranges)
+    _write_identity(wb.create_sheet(IDENTITY_SHEET), plan, unit_code)
+    title = plan.tree.title(unit_code)
+    wb.properties.title = f"Mẫu biểu số liệu {plan.period.label} - Hội Nông dân {title}"
+    wb.properties.subject = f"{plan.period.id} {unit_code}"
+    wb.properties.creator = f"reportkit {__version__}"
+    wb.properties.created = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    # Formulas are written without results: let Excel work them out when the file is opened.
+    wb.calculation.fullCalcOnLoad = True
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.active = 0
+    return wb
+
+
+def _style(cell, bold: bool = False, fill: PatternFill | None = None, align: Alignment = WRAP) -> None:
+    cell.font = Font(name=FONT, size=12, bold=bold)
+    cell.alignment = align
+    cell.border = BORDER
+    if fill:
+        cell.fill = fill
+
+
+def _title_rows(ws: Worksheet, lines: list[str], last_column: int) -> None:
+    for row, text in enumerate(lines, start=2):
+        ws.cell(row, 2, text).font = Font(name=FONT, size=13, bold=row == 2)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last_column)
+        ws.cell(row, 2).alignment = CENTER
+
+
+def _hide_keys(ws: Worksheet) -> None:
+    ws["A1"] = KEY_MARK
+    ws.row_dimensions[1].hidden = True
+    ws.column_dimensions["A"].hidden = True
+
+
+def _protect(ws: Worksheet) -> None:
+    # No password: the lock stops slips, not people; the city can always lift it.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # widening a column to read a long name is fine
+
+
+def _header_lines(plan: Plan, unit_code: str, heading: str) -> list[str]:
+    return [
+        f"HỘI NÔNG DÂN {plan.tree.title(unit_code).upper()} (mã {unit_code})",
+        f"{heading} - {plan.period.label.upper()} (kỳ {plan.period.id})",
+    ]
+
+
+def _write_instructions(ws: Worksheet, plan: Plan, unit_code: str) -> None:
+    words = yaml.safe_load(resources.files("reportkit").joinpath("data", "template.yaml").read_text("utf-8"))
+    roots = [a for a in plan.tree.ancestors(unit_code) if not a.parent_code]
+    fields = {
+        "city": plan.tree.title(roots[0].code).upper() if roots else "",
+        "period_upper": plan.period.label.upper(),
+        "period_label": plan.period.label,
+        "period_id": plan.period.id,
+        "unit_title": plan.tree.title(unit_code),
+        "unit_code": unit_code,
+        "district_sheet": DISTRICT_SHEET,
+        "members_sheet": MEMBERS_SHEET,
+        "version": TEMPLATE_VERSION,
+        "generator": __version__,
+    }
+    lines = [*((t, True) for t in words["title"]), (words["unit_line"], False), ("", False)]
+    lines += [(words["heading"], True), *((step, False) for step in words["steps"])]
+    lines += [("", False), (words["footer"], False)]
+    ws.column_dimensions["A"].width = 110
+    for row, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(row, 1, text.format(**fields))
+        cell.font = Font(name=FONT, size=12, bold=bold)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _protect(ws)
+
+
+def _target_text(ind: Indicator, plan: Plan, unit_code: str, units: int) -> Decimal | str:
+    if ind.kind is Kind.TOTAL:
+        target = plan.targets.get((unit_code, ind.id))
+        return target.value if target else "—"
+    if ind.kind is Kind.SHARE:
+        return format_threshold(ind.threshold)
+    if ind.kind is Kind.NONE:
+        return "Không có (0)"
+    each = f"Ít nhất {ind.minimum}"
+    if ind.per == "month":
+        each += f" mỗi tháng ({plan.period.months} tháng)"
+    if plan.catalogue.level_of(ind) == SUBMITTING_LEVEL:
+        return each
+    return f"{units}/{units} {level_word(ind.level)}: {each.lower()}"
+
+
+class _DistrictSheet:
+    """Writes the district sheet row by row, remembering where each measure was first asked."""
+
+    def __init__(self, ws: Worksheet, plan: Plan, unit_code: str, ranges: dict[str, str]):
+        self.ws, self.plan, self.unit_code, self.ranges = ws, plan, unit_code, ranges
+        self.validations = Validations.create(ws)
+        self.asked: dict[str, int] = {}  # measure -> row of its input cell
+        self.row = 6
+        self.number = 0
+        self.parts = {m for i in plan.catalogue.indicators if i.kind is Kind.SHARE for m in i.measures}
+
+    def line(self, label: str, unit: str, target: object = "", bold: bool = False, numbered: bool = True):
+        ws, r = self.ws, self.row
+        if numbered:
+            self.number += 1
+        values = (self.number if numbered else "", label, unit, target)
+        for column, value in zip((2, 3, 4, 5), values, strict=True):
+            cell = ws.cell(r, column, value)
+            _style(cell, bold=bold, align=CENTER if column in (2, 4, 5) else WRAP)
+            if isinstance(value, Decimal):
+                cell.number_format = COUNT_FORMAT
+        _style(ws.cell(r, 6), fill=COMPUTED_FILL)
+        self.row += 1
+        return r
+
+    def ask(self, row: int, measure: Measure) -> None:
+        """Make F<row> the input cell of `measure`, or a copy of where it was asked already."""
+        cell = self.ws.cell(row, 6)
+        if measure.id in self.asked:
+            cell.value = f"=F{self.asked[measure.id]}"
+            return
+        self.asked[measure.id] = row
+        self.ws.cell(row, 1, MEASURE_PREFIX + measure.id)
+        _style(cell, fill=INPUT_FILL, align=CENTER)
+        cell.protection = UNLOCKED
+        cell.number_format = COUNT_FORMAT if measure.type == "count" else AMOUNT_FORMAT
+        self.validations.add(measure, measure.id in self.parts, cell.coordinate)
+
+    def indicator(self, ind: Indicator) -> None:
+        catalogue, level = self.plan.catalogue, self.plan.catalogue.level_of(ind)
+        members = len(self.plan.tree.members(self.unit_code, level))
+        target = _target_text(ind, self.plan, self.unit_code, members)
+        if level != SUBMITTING_LEVEL:
+            self._summary(ind, target)
+        elif ind.kind is Kind.SHARE:
+            self.line(ind.name, "%", target, bold=True)
+            for part, measure_id in (("a) Tử số", ind.numerator), ("b) Mẫu số", ind.denominator)):
+                measure = catalogue.measures[measure_id]
+                again = " (như dòng trên)" if measure_id in self.asked else ""
+                row = self.line(f"{part}: {measure.name}{again}", measure.unit, numbered=False)
+                self.ask(row, measure)
+        else:
+            measure = catalogue.measures[ind.measure]
+            self.ask(self.line(ind.name, measure.unit, target), measure)
+
+    def _summary(self, ind: Indicator, target: object) -> None:
+        """An indicator kept by the grassroots: Excel sums or counts their column, for a look."""
+        measure = self.plan.catalogue.measures[ind.measure]
+        where = self.ranges.get(measure.id)
+        unit = measure.unit if ind.kind is Kind.TOTAL else level_word(ind.level)
+        row = self.line(f"{ind.name} (tự tổng hợp từ trang “{MEMBERS_SHEET}”)", unit, target)
+        if where:
+            formula = f"=SUM({where})" if ind.kind is Kind.TOTAL else f'=COUNTIF({where},">={ind.minimum}")'
+            self.ws.cell(row, 6, formula)
+
+    def others(self) -> None:
+        """Figures of this level that no indicator uses are still asked for."""
+        left = [
+            m for m in self.plan.catalogue.measures.values()
+            if m.level == SUBMITTING_LEVEL and m.id not in self.asked
+        ]  # fmt: skip
+        if left:
+            self.line("Số liệu khác", "", bold=True, numbered=False)
+        for measure in left:
+            self.ask(self.line(measure.name, measure.unit), measure)
+
+
+def _write_district_sheet(ws: Worksheet, plan: Plan, unit_code: str, ranges: dict[str, str]) -> None:
+    _hide_keys(ws)
+    ws.cell(1, 6, KEY_VALUE)
+    _title_rows(ws, _header_lines(plan, unit_code, "SỐ LIỆU THỰC HIỆN CÁC CHỈ TIÊU"), 6)
+    for column, (text, width) in enumerate(
+        [("STT", 6), ("Chỉ tiêu", 70), ("ĐVT", 12), ("Chỉ tiêu giao", 16), ("Thực hiện", 16)], start=2
+    ):
+        _style(ws.cell(5, column, text), bold=True, fill=HEADER_FILL, align=CENTER)
+        ws.column_dimensions[get_column_letter(column)].width = width
+    sheet = _DistrictSheet(ws, plan, unit_code, ranges)
+    for fld in plan.catalogue.fields:
+        indicators = [i for i in plan.catalogue.indicators if i.field == fld.id]
+        if indicators:
+            sheet.line(fld.title.upper(), "", bold=True, numbered=False)
+        for ind in indicators:
+            sheet.indicator(ind)
+    sheet.others()
+    ws.freeze_panes = "C6"
+    _print_setup(ws)
+    _protect(ws)
+
+
+def _member_requirements(plan: Plan, measure_id: str) -> str:
+    catalogue = plan.catalogue
+    rules = [
+        f"≥ {i.minimum}" for i in catalogue.indicators
+        if i.kind is Kind.MINIMUM and i.measure == measure_id and catalogue.level_of(i) != SUBMITTING_LEVEL
+    ]  # fmt: skip
+    return "Yêu cầu: " + ", ".join(rules) if rules else ""
+
+
+def _write_members_sheet(ws: Worksheet, plan: Plan, unit_code: str, level: str) -> dict[str, str]:
+    """One row per unit of `level` in the district, one column per figure; returns each column's range."""
+    measures = [m for m in plan.catalogue.measures.values() if m.level == level]
+    units = plan.tree.members(unit_code, level)
+    last = 4 + len(measures)
+    _hide_keys(ws)
+    ws.cell(1, 3, KEY_CODE)
+    ws.cell(1, 4, KEY_NAME)
+    _title_rows(ws, _header_lines(plan, unit_code, f"SỐ LIỆU CÁC {level_word(level).upper()}"), last)
+    heads = [("STT", 6), ("Mã đơn vị", 10), (f"Tên {level_word(level)}", 28)]
+    heads += [(m.name, 16) for m in measures]
+    for column, (text, width) in enumerate(heads, start=2):
+        _style(ws.cell(5, column, text), bold=True, fill=HEADER_FILL, align=CENTER)
+        ws.column_dimensions[get_column_letter(column)].width = width
+    _style(ws.cell(6, 4, "ĐVT"), bold=True, align=CENTER)
+    first, end = 8, 7 + len(units)
+    ranges = {}
+    validations = Validations.create(ws)
+    for column, measure in enumerate(measures, start=5):
+        letter = get_column_letter(column)
+        ws.cell(1, column, MEASURE_PREFIX + measure.id)
+        _style(ws.cell(6, column, measure.unit), align=CENTER)
+        _style(ws.cell(7, column, _member_requirements(plan, measure.id)), align=CENTER)
+        ranges[measure.id] = f"{quote_sheetname(MEMBERS_SHEET)}!${letter}${first}:${letter}${end}"
+        if units:
+            validations.add(measure, False, f"{letter}{first}:{letter}{end}")
+    for row, unit in enumerate(units, start=first):
+        ws.cell(row, 1, KEY_UNIT_ROW)
+        for column, value in enumerate((row - first + 1, unit.code, plan.tree.title(unit.code)), start=2):
+            _style(ws.cell(row, column, value), align=CENTER if column < 4 else WRAP)
+        for column, measure in enumerate(measures, start=5):
+            cell = ws.cell(row, column)
+            _style(cell, fill=INPUT_FILL, align=CENTER)
+            cell.protection = UNLOCKED
+            cell.number_format = COUNT_FORMAT if measure.type == "count" else AMOUNT_FORMAT
+    total = end + 1
+    _style(ws.cell(total, 4, "Cộng"), bold=True, align=CENTER)
+    for column in range(5, last + 1):
+        letter = get_column_letter(column)
+        _style(ws.cell(total, column, f"=SUM({letter}{first}:{letter}{end})"), bold=True, fill=COMPUTED_FILL)
+    ws.freeze_panes = ws.cell(first, 5)
+    _print_setup(ws)
+    _protect(ws)
+    return ranges
+
+
+def _print_setup(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_identity(ws: Worksheet, plan: Plan, unit_code: str) -> None:
+    """What the intake reads back first: which template, period and unit this workbook is."""
+    rows = [
+        ("template_version", TEMPLATE_VERSION),
+        ("period", plan.period.id),
+        ("unit_code", unit_code),
+        ("generator", f"reportkit {__version__}"),
+    ]
+    for row, (key, value) in enumerate(rows, start=1):
+        ws.cell(row, 1, key)
+        ws.cell(row, 2, value)
+    ws.sheet_state = "veryHidden"
+    _protect(ws)
