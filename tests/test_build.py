@@ -223,8 +223,8 @@ def test_the_kernel_engine_has_a_timeout_too(tmp_path):
 
 
 SLOW = (
-    "import os, time\n"
-    'open(os.path.join(data_dir, f"pid-{unit_code}"), "w").write(str(os.getpid()))\n'
+    "import os, pathlib, time\n"
+    'pathlib.Path(data_dir, f"pid-{unit_code}").write_text(str(os.getpid()))\n'  # closed: no ResourceWarning
     "time.sleep(3)"
 )
 
