@@ -280,8 +280,10 @@ def _skipped(job: Job, entry: Entry, out_dir: Path) -> JobResult:
     return JobResult(job, JobState.SKIPPED, entry.seconds, "", html, pdf, draft=entry.draft_note)
 
 
-# The header of a draft page (fragments/header.html.j2): the sections it lacks and its file.
-DRAFT_MARK = re.compile(r'<div class="rk-draft-mark" data-sections="([^"]*)" data-path="([^"]*)">')
+# The header's draft mark (fragments/header.html.j2), as the exported page writes it: the page is
+# cleaned on export, so its attributes may come in any order.
+DRAFT_MARK = re.compile(r'<div\b[^>]*\bclass="rk-draft-mark"[^>]*>')
+DRAFT_ATTRIBUTE = re.compile(r'\bdata-(sections|path)="([^"]*)"')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -306,8 +308,8 @@ def read_draft(page: str | None) -> DraftState | None:
     found = DRAFT_MARK.search(page or "")
     if found is None:
         return None
-    sections, path = (html_text.unescape(group) for group in found.groups())
-    return DraftState(sections, path)
+    attributes = {name: html_text.unescape(value) for name, value in DRAFT_ATTRIBUTE.findall(found.group())}
+    return DraftState(attributes.get("sections", ""), attributes.get("path", ""))
 
 
 class BuildRun:
