@@ -122,3 +122,14 @@ def test_the_period_lock_leaves_no_file_and_still_excludes_a_second_build(tmp_pa
     assert list(folder.iterdir()) == []
     with period_lock(folder):  # released: the next build takes it
         pass
+
+
+def test_the_printed_draft_stamp_is_the_wordings_draft_mark():
+    import yaml
+
+    css = (ROOT / "src" / "reportkit" / "templates" / "reportkit" / "report.css").read_text(encoding="utf-8")
+    mark = yaml.safe_load((ROOT / "data" / "wording" / "vi.yaml").read_text(encoding="utf-8"))["draft"][
+        "mark"
+    ]
+    stamp = css.split("@page rk-draft", 1)[1].split("}", 1)[0]
+    assert f'content: "{mark}";' in stamp

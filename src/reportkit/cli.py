@@ -516,8 +516,9 @@ def print_summary(console: Console, results: Sequence[JobResult], seconds: float
     # An unchanged draft is listed too: the summary names every report that is still a draft.
     shown = [r for r in results if r.state is not JobState.SKIPPED or r.draft]
     table = Table(title="Kết quả")
-    for column in ("Báo cáo", "Trạng thái", "Thời gian", "Ghi chú"):
+    for column in ("Báo cáo", "Trạng thái", "Thời gian"):
         table.add_column(column)
+    table.add_column("Ghi chú", overflow="fold")  # a file path to write is shown whole
     for r in shown[:SUMMARY_ROWS]:
         note = r.error if r.state is JobState.FAILED else f"thay đổi: {describe_changes(r)}"
         if r.state is JobState.SKIPPED:
