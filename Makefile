@@ -6,9 +6,13 @@ PERIOD ?=
 UNITS ?=
 WORKERS ?=
 
+# The pure core: the modules that decide a figure, its words and whether a report is rebuilt.
+CORE ?= report.metrics formats report.tables report.narrative submissions.validate build.fingerprint build.manifest
+COVERAGE := $(foreach m,$(CORE),--cov=reportkit.$(m)) --cov-branch --cov-report=term-missing:skip-covered
+
 BUILD_ARGS := $(if $(PERIOD),--period $(PERIOD)) $(foreach u,$(UNITS),--unit $(u)) $(if $(WORKERS),--workers $(WORKERS))
 
-.PHONY: setup reports serve test lint lab sample notebooks clean
+.PHONY: setup reports test mutation lint lab sample notebooks clean
 
 $(VENV)/.installed: pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -24,11 +28,12 @@ reports: setup  ## take in the sample submissions, then build every report of a 
 	$(BIN)/reportkit intake data/sample/submissions/*
 	$(BIN)/reportkit build $(BUILD_ARGS)
 
-serve: setup  ## keep the report processes and browser warm; `make reports` then builds through it
-	$(BIN)/reportkit serve
+test: setup lint  ## lint, then the whole test suite (notebooks, PDFs included), with the core's branch coverage
+	$(BIN)/python -m pytest $(COVERAGE)
 
-test: setup lint  ## lint, then the whole test suite (notebooks, PDFs included)
-	$(BIN)/python -m pytest
+mutation: setup  ## mutation-test the core with mutmut (slow; CORE="formats report.metrics" for some modules)
+	$(BIN)/mutmut run --max-children 2 $(foreach m,$(CORE),"reportkit.$(m).*")
+	$(BIN)/mutmut results
 
 lint: setup
 	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)

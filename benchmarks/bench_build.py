@@ -4,21 +4,18 @@
     `papermill` (a new kernel), `jupyter nbconvert --to html --no-input`, then a PDF from a
     cold browser in a new process (benchmarks/naive_pdf.py: one PdfPrinter, one page; it
     stands in for nbconvert's webpdf, whose own Chromium download cannot be fetched here).
-(b) `reportkit build --force`, then `reportkit build` again with nothing changed, each two ways:
-    cold (`--no-server`: the command starts its fork server and browser itself) and warm
-    (through one `reportkit serve` started before the runs, as an analyst leaves it running;
-    the server's first build is timed on its own).
+(b) `reportkit build --force`, then `reportkit build` again with nothing changed, each cold:
+    the command starts its fork server and browser itself.
 (c) the floor: the kit's own work for the reports in one warm process, no kernel
     (benchmarks/floor.py).
 
-Prints the median of each over --runs runs, and the ratios a/b and b/(c/cores) for both b.
+Prints the median of each over --runs runs, and the ratios a/b and b/(c/cores).
 Usage: python benchmarks/bench_build.py [--runs 3] [--period 2022-FY] [--json out.json]
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
@@ -27,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,30 +49,13 @@ def copy_project(where: Path) -> Path:
     return project
 
 
-@contextlib.contextmanager
-def build_server(project: Path) -> Iterator[None]:
-    """`reportkit serve` for the project, running (warmed up) until the block ends."""
-    command = [str(BIN / "reportkit"), "--root", str(project), "serve"]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert server.stdout is not None
-        for line in server.stdout:
-            if "sẵn sàng" in line:
-                break
-        else:
-            raise RuntimeError("reportkit serve stopped before it was ready")
-        yield
-    finally:
-        server.terminate()
-        server.wait(30)
-
-
 def naive(project: Path, period: str) -> float:
     """(a): papermill, nbconvert and a cold browser per report, one report after the other."""
     sys.path.insert(0, str(ROOT / "src"))
-    from reportkit.build import Layout, plan_build
+    from reportkit.build.plan import plan_build
+    from reportkit.paths import ProjectPaths
 
-    plan = plan_build(Layout(project), period)
+    plan = plan_build(ProjectPaths.at(project), period)
     out = project / "naive"
     out.mkdir(exist_ok=True)
     started = time.perf_counter()
@@ -118,21 +97,15 @@ def main() -> None:
     times: dict[str, list[float]] = {key: [] for key in LABELS}
     with tempfile.TemporaryDirectory(prefix="reportkit-bench-") as tmp:
         project = copy_project(Path(tmp))
-        # One server for all runs, as an analyst leaves it running through an afternoon of
-        # rebuilds; its first build is timed on its own.
-        with build_server(project):
-            times["b_first"].append(kit_build(project, args.period, "--force"))
-            for number in range(1, args.runs + 1):
-                # Interleaved, so a busy spell on the machine falls on all of them alike.
-                if not args.skip_naive:
-                    times["a"].append(naive(project, args.period))
-                times["b_cold"].append(kit_build(project, args.period, "--force", "--no-server"))
-                times["nochange_cold"].append(kit_build(project, args.period, "--no-server"))
-                times["b"].append(kit_build(project, args.period, "--force"))
-                times["nochange"].append(kit_build(project, args.period))
-                times["c"].append(floor(project, args.period))
-                line = ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v)
-                print(f"run {number}: {line}", flush=True)
+        for number in range(1, args.runs + 1):
+            # Interleaved, so a busy spell on the machine falls on all of them alike.
+            if not args.skip_naive:
+                times["a"].append(naive(project, args.period))
+            times["b"].append(kit_build(project, args.period, "--force"))
+            times["nochange"].append(kit_build(project, args.period))
+            times["c"].append(floor(project, args.period))
+            line = ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v)
+            print(f"run {number}: {line}", flush=True)
     report(times, cores)
     if args.json:
         args.json.write_text(json.dumps({"cores": cores, "runs": times}, indent=1), encoding="utf-8")
@@ -140,12 +113,9 @@ def main() -> None:
 
 LABELS = {
     "a": "(a) naive papermill + nbconvert + cold browser, per report",
-    "b": "(b) reportkit build --force, warm (reportkit serve running)",
-    "b_first": "    the same, the server's first build after it started",
-    "b_cold": "(b) reportkit build --force, cold (--no-server)",
+    "b": "(b) reportkit build --force",
     "c": "(c) floor: the kit's own work, one warm process",
-    "nochange": "    reportkit build, nothing changed, warm",
-    "nochange_cold": "    reportkit build, nothing changed, cold",
+    "nochange": "    reportkit build, nothing changed",
 }
 
 
@@ -158,15 +128,12 @@ def report(times: dict[str, list[float]], cores: int) -> None:
     print(f"  {'c / cores':<62} {median['c'] / cores:7.2f} s")
     ratios = {
         "b/(c/cores)": median["b"] / (median["c"] / cores),
-        "b_cold/(c/cores)": median["b_cold"] / (median["c"] / cores),
         "nochange_s": median["nochange"],
-        "nochange_cold_s": median["nochange_cold"],
     }
     if "a" in median:
         ratios["a/b"] = median["a"] / median["b"]
-        ratios["a/b_cold"] = median["a"] / median["b_cold"]
     for name, value in ratios.items():
-        target = TARGETS[name.replace("_cold", "")]
+        target = TARGETS[name]
         higher = name.startswith("a/")
         met = value >= target if higher else value <= target
         sign = ">=" if higher else "<="

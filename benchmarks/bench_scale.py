@@ -76,11 +76,12 @@ def measure(project: Path, workers: int | None, units: list[str]) -> dict[str, f
 
 def fingerprint_all(project: Path) -> float:
     """Plan and fingerprint every unit's report: what a rebuild with nothing changed costs."""
-    from reportkit.build import Layout, fingerprint_jobs, plan_build
+    from reportkit.build.plan import fingerprint_jobs, plan_build
+    from reportkit.paths import ProjectPaths
 
     started = time.perf_counter()
-    layout = Layout(project)
-    fingerprint_jobs(layout, plan_build(layout, "2022-FY", levels=["city", "district", "grassroots"]))
+    paths = ProjectPaths.at(project)
+    fingerprint_jobs(paths, plan_build(paths, "2022-FY", levels=["city", "district", "grassroots"]))
     return time.perf_counter() - started
 
 

@@ -30,7 +30,7 @@ def report_blocks(job) -> list[str]:
 def page_of(blocks: list[str]) -> str:
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from reportkit.export import render_html
+    from reportkit.build.export import render_html
 
     outputs = [
         new_output("display_data", data={"text/html": b, "text/plain": "<IPython.core.display.HTML object>"})
@@ -45,11 +45,12 @@ def main() -> None:
     parser.add_argument("--period", default=None)
     args = parser.parse_args()
 
-    import reportkit.zygote  # noqa: F401  (the imports and warm-up a build's report processes start with)
-    from reportkit.build import Layout, plan_build
-    from reportkit.export import PdfPrinter
+    import reportkit.build.zygote  # noqa: F401  (the imports and warm-up a build's report processes start with)
+    from reportkit.build.export import PdfPrinter
+    from reportkit.build.plan import plan_build
+    from reportkit.paths import ProjectPaths
 
-    plan = plan_build(Layout(args.root), args.period)
+    plan = plan_build(ProjectPaths.at(args.root), args.period)
     with PdfPrinter() as printer, tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         for job in plan.jobs:

@@ -9,12 +9,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PARAMETERS = """# Parameters: papermill replaces this cell's values for each report.
 # A blank period means the default period of data/periods.yaml; a blank figures_file means the
-# store that `reportkit intake` fills (store/ beside data/, or $REPORTKIT_STORE).
+# store that `reportkit intake` fills, in store_dir (blank: store/ beside data/).
 unit_code = "{unit}"
 period = ""
 data_dir = "../data"
 params_dir = "../params"
 figures_file = ""
+store_dir = ""
 doc_number = ""
 doc_symbol = "{symbol}"
 place = ""
@@ -30,6 +31,7 @@ inputs = rk.load_report_inputs(
     data_dir,
     params_dir,
     figures_file,
+    store_dir,
     doc_number=doc_number,
     doc_symbol=doc_symbol,
     place=place,

@@ -132,8 +132,9 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_store(tmp_path_factory):
-    """No test touches the project's store: $REPORTKIT_STORE points at a folder of this session."""
-    from reportkit.store import STORE_ENV
+    """No test touches the project's store: $REPORTKIT_STORE, the command's default for --store,
+    points at a folder of this session, and builds of the project are given that folder."""
+    from reportkit.cli import STORE_ENV
 
     store_dir = tmp_path_factory.mktemp("session-store")
     with pytest.MonkeyPatch.context() as mp:
@@ -144,7 +145,7 @@ def isolated_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_store(isolated_store):
     """The session store with the sample submissions taken in, as `make reports` does."""
-    from reportkit.receive import take_in_files
+    from reportkit.submissions.intake import take_in_files
 
     files = sorted((ROOT / "data" / "sample" / "submissions").glob("*.csv"))
     received = take_in_files(files, ROOT / "data", isolated_store)

@@ -61,7 +61,7 @@ def embedded_font_programs(reader) -> dict[str, bytes]:
 def assert_only_the_shipped_font(reader) -> None:
     from fontTools.ttLib import TTFont
 
-    from reportkit.fonts import font_files
+    from reportkit.report.fonts import font_files
 
     def identity(font) -> tuple[str, str]:
         return font["name"].getDebugName(1), font["name"].getDebugName(5)  # family, version

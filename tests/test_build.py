@@ -14,10 +14,12 @@ import nbformat
 import pytest
 from tinyproject import make_project, set_figure, write_notebooks
 
-from reportkit import isolate
-from reportkit.build import BuildOptions, JobState, Layout, build_period, plan_build
+from reportkit.build import isolate
+from reportkit.build.manifest import period_lock
+from reportkit.build.plan import BuildOptions, JobState, build_period, plan_build
 from reportkit.cli import main
-from reportkit.manifest import period_lock
+from reportkit.errors import BuildBusyError, DataError
+from reportkit.paths import ProjectPaths
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +29,7 @@ THREE = ["92", "917", "918"]
 
 def build(project: Path, units=THREE, **options) -> dict[str, object]:
     options.setdefault("strict", True)  # a warning while a report runs fails it
-    _, results = build_period(Layout(project), PERIOD, units, options=BuildOptions(**options))
+    _, results = build_period(ProjectPaths.at(project), PERIOD, units, options=BuildOptions(**options))
     return {r.job.unit_code: r for r in results}
 
 
@@ -100,8 +102,8 @@ def process_gone(pid: int) -> bool:
 
 
 def test_the_reports_that_took_longest_last_time_start_first_and_new_ones_before_them():
-    from reportkit.build import Job, longest_first
-    from reportkit.manifest import BUILT, Entry, Manifest
+    from reportkit.build.manifest import BUILT, Entry, Manifest
+    from reportkit.build.plan import Job, longest_first
 
     jobs = [Job(code, code, Path("district.ipynb"), code, {}) for code in ("92", "917", "918", "919", "923")]
     last = {"92": 3.5, "917": 1.2, "918": 2.4, "919": 1.2}  # 923 was never built
@@ -214,6 +216,10 @@ def test_the_kernel_engine_has_a_timeout_too(tmp_path):
     project = make_project(tmp_path, district=(hang,))
     results = build(project, units=["918"], timeout=5, engine="kernel")
     assert results["918"].state is JobState.FAILED
+    # The kernel's own cell timeout stopped it, not the kill after the grace period, and the
+    # index says the time ran out (not a dashed preview of the cell).
+    assert "quá thời gian cho phép (5 s)" in results["918"].error, results["918"].error
+    assert "đã bị dừng" not in results["918"].error
 
 
 SLOW = (
@@ -290,7 +296,7 @@ def test_state_left_by_one_report_never_reaches_another(tmp_path, engine):
 
 def test_another_build_of_the_same_period_waits_its_turn(tmp_path):
     project = make_project(tmp_path)
-    with period_lock(out(project)), pytest.raises(SystemExit, match="đang ghi"):
+    with period_lock(out(project)), pytest.raises(BuildBusyError, match="đang ghi"):
         build(project)
 
 
@@ -307,12 +313,12 @@ def test_temp_files_left_by_a_killed_build_are_removed(tmp_path):
 
 
 def test_the_grassroots_level_plans_72_reports_on_the_district_notebook(tmp_path):
-    plan = plan_build(Layout(make_project(tmp_path)), PERIOD, levels=["grassroots"])
+    plan = plan_build(ProjectPaths.at(make_project(tmp_path)), PERIOD, levels=["grassroots"])
     assert len(plan.jobs) == 72
     assert {job.notebook.name for job in plan.jobs} == {"district.ipynb"}
     assert plan.jobs[0].stem == "31153-phuong-chau-van-liem"
-    with pytest.raises(SystemExit, match="ward"):
-        plan_build(Layout(tmp_path / "project"), PERIOD, levels=["ward"])
+    with pytest.raises(DataError, match="ward"):
+        plan_build(ProjectPaths.at(tmp_path / "project"), PERIOD, levels=["ward"])
 
 
 def test_the_command_shows_what_it_built_skipped_and_failed(tmp_path, capsys):
@@ -334,7 +340,7 @@ NOISY = 'import sys\nprint("/home/x/charts.py:44: UserWarning: Glyph 7883 missin
 
 def test_what_a_report_prints_goes_to_its_log_and_the_summary_not_its_pages(tmp_path, capsys):
     project = make_project(tmp_path, district=(NOISY,))
-    args = ["--root", str(project), "build", "--period", PERIOD, "--unit", "917", "--no-server"]
+    args = ["--root", str(project), "build", "--period", PERIOD, "--unit", "917"]
     assert main(args) == 0
     said = " ".join(capsys.readouterr().out.split())
     assert "917-quan-o-mon: /home/x/charts.py:44: UserWarning: Glyph 7883 missing" in said
@@ -371,7 +377,7 @@ def test_a_dask_cluster_builds_the_same_outputs_as_this_machine(tmp_path):
 
     project = make_project(tmp_path)
     build(project)
-    remote = Layout(project, tmp_path / "dask")
+    remote = ProjectPaths.at(project, outputs_dir=tmp_path / "dask")
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
         _, results = build_period(
             remote, PERIOD, THREE, options=BuildOptions(scheduler=cluster.scheduler_address)
@@ -411,7 +417,6 @@ def test_a_unit_without_narrative_is_a_draft_in_its_pdf_the_summary_and_the_inde
         "92",
         "--unit",
         "917",
-        "--no-server",
     ]
     assert main(args) == 0  # a draft does not fail an ordinary build
     said = " ".join(capsys.readouterr().out.split())
@@ -457,7 +462,6 @@ def test_a_final_build_fails_a_draft_naming_its_missing_sections_and_file(tmp_pa
         "92",
         "--unit",
         "917",
-        "--no-server",
     ]
     assert main(args) == 0
     draft_pdf = output_of(project, "917", ".pdf").read_bytes()

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from reportkit.build import Layout, plan_build
+from reportkit.build.manifest import period_lock
+from reportkit.build.plan import plan_build
 from reportkit.cli import _parser, main
+from reportkit.errors import BuildBusyError, DataError
 from reportkit.formats import format_duration
-from reportkit.manifest import LOCK_NAME, period_lock
+from reportkit.paths import LOCK_FILE, ProjectPaths
 
-COMMANDS = ["build", "serve", "sample", "template", "intake", "trace", "rebuild-store"]
+COMMANDS = ["build", "sample", "template", "intake", "trace", "rebuild-store"]
 ENGLISH = ["usage:", "show this help message", "positional arguments", "options:", "default:", "error:"]
 
 
@@ -85,9 +87,9 @@ def test_durations_are_written_the_vietnamese_way(seconds, said):
 
 
 def test_an_unknown_unit_is_answered_with_the_valid_codes():
-    with pytest.raises(SystemExit) as stopped:
-        plan_build(Layout(ROOT), "2022-FY", ["999"])
-    said = str(stopped.value.code)
+    with pytest.raises(DataError) as stopped:
+        plan_build(ProjectPaths.at(ROOT), "2022-FY", ["999"])
+    said = str(stopped.value)
     assert said.startswith(
         "Mã đơn vị 999 không có trong cây tổ chức. Các mã có: 92 (Thành phố Cần Thơ), 917 ("
     )
@@ -98,9 +100,9 @@ def test_an_unknown_unit_is_answered_with_the_valid_codes():
 
 
 def test_an_unknown_period_is_answered_with_the_valid_ones():
-    with pytest.raises(SystemExit) as stopped:
-        plan_build(Layout(ROOT), "2099-FY")
-    said = str(stopped.value.code)
+    with pytest.raises(DataError) as stopped:
+        plan_build(ProjectPaths.at(ROOT), "2099-FY")
+    said = str(stopped.value)
     assert "Kỳ báo cáo 2099-FY không có" in said
     assert "2022-FY (năm 2022)" in said and "2022-H1 (6 tháng đầu năm 2022)" in said
 
@@ -114,9 +116,9 @@ def test_trace_of_an_unknown_unit_lists_the_valid_codes(capsys):
 def test_the_period_lock_leaves_no_file_and_still_excludes_a_second_build(tmp_path: Path):
     folder = tmp_path / "outputs" / "2022-FY"
     folder.mkdir(parents=True)
-    (folder / LOCK_NAME).write_text("")  # left by an earlier version
+    (folder / LOCK_FILE).write_text("")  # left by an earlier version
     with period_lock(folder):
-        with pytest.raises(SystemExit, match="đang ghi"), period_lock(folder):
+        with pytest.raises(BuildBusyError, match="đang ghi"), period_lock(folder):
             pass
         assert list(folder.iterdir()) == []
     assert list(folder.iterdir()) == []

@@ -16,8 +16,9 @@ from conftest import ROOT
 from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 from pypdf import PdfReader
 
-from reportkit.build import BuildOptions, Layout, build_period
+from reportkit.build.plan import BuildOptions, build_period
 from reportkit.cli import main
+from reportkit.paths import ProjectPaths
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +30,11 @@ def year_end(tmp_path_factory, sample_store):
     """All nine reports of the year-end review, built once for this module, from the store."""
     out = tmp_path_factory.mktemp("outputs")
     # Strict: a warning or anything on stderr while a report runs fails it.
-    period, results = build_period(Layout(ROOT, out), "2022-FY", options=BuildOptions(strict=True))
+    period, results = build_period(
+        ProjectPaths.at(ROOT, outputs_dir=out, store_dir=sample_store),
+        "2022-FY",
+        options=BuildOptions(strict=True),
+    )
     assert period == "2022-FY"
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
     return out / "2022-FY"
@@ -38,7 +43,12 @@ def year_end(tmp_path_factory, sample_store):
 @pytest.fixture(scope="module")
 def six_months(tmp_path_factory, sample_store):
     out = tmp_path_factory.mktemp("outputs")
-    _, results = build_period(Layout(ROOT, out), "2022-H1", ["92", "917"], options=BuildOptions(strict=True))
+    _, results = build_period(
+        ProjectPaths.at(ROOT, outputs_dir=out, store_dir=sample_store),
+        "2022-H1",
+        ["92", "917"],
+        options=BuildOptions(strict=True),
+    )
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
     return out / "2022-H1"
 

@@ -15,9 +15,10 @@ from pypdf import PdfReader
 from tinyproject import take_in_sample
 from workbooks import children, district_values, fill
 
-from reportkit.build import Layout, build_period
-from reportkit.cli import main
-from reportkit.spec import STORE_ENV, JobState
+from reportkit.build.plan import build_period
+from reportkit.build.spec import JobState
+from reportkit.cli import STORE_ENV, main
+from reportkit.paths import ProjectPaths
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +57,8 @@ def test_a_corrected_workbook_rebuilds_its_district_and_the_city_with_the_new_fi
         shutil.copytree(ROOT / part, project / part)
     monkeypatch.setenv(STORE_ENV, str(tmp_path / "store"))
     take_in_sample(tmp_path / "store")
-    _, first = build_period(Layout(project), PERIOD)
+    paths = ProjectPaths.at(project, store_dir=tmp_path / "store")
+    _, first = build_period(paths, PERIOD)
     assert set(states(first).values()) == {JobState.BUILT}, [(r.job.stem, r.error) for r in first]
 
     # 917 corrects one figure: the sample's 600 new members become 1 010 (hand-worked below).
@@ -71,7 +73,7 @@ def test_a_corrected_workbook_rebuilds_its_district_and_the_city_with_the_new_fi
     assert main(["--root", str(project), "trace", "917", PERIOD, "new_members"]) == 0
     assert dotted(values[CORRECTED]) in capsys.readouterr().out
 
-    _, second = build_period(Layout(project), PERIOD)
+    _, second = build_period(paths, PERIOD)
     assert {c for c, s in states(second).items() if s is JobState.BUILT} == {"92", "917"}
     assert {c for c, s in states(second).items() if s is JobState.SKIPPED} == set(DISTRICTS) - {"917"}
     assert next(r for r in second if r.job.unit_code == "917").changed == ("figures",)

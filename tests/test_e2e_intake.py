@@ -12,9 +12,9 @@ from conftest import ROOT
 from pypdf import PdfReader
 from workbooks import children, district_values, fill
 
-from reportkit.build import BuildOptions, Layout, build_period
-from reportkit.cli import main
-from reportkit.store import STORE_ENV
+from reportkit.build.plan import BuildOptions, build_period
+from reportkit.cli import STORE_ENV, main
+from reportkit.paths import ProjectPaths
 
 pytestmark = pytest.mark.e2e
 DISTRICTS = [u["code"] for u in children("92")]
@@ -59,7 +59,7 @@ def built(tmp_path_factory):
         )
         assert (project / "store" / "reportkit.sqlite").is_file()
         _, results = build_period(
-            Layout(project), "2022-FY", ["92", "917"], options=BuildOptions(strict=True)
+            ProjectPaths.at(project), "2022-FY", ["92", "917"], options=BuildOptions(strict=True)
         )
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
     return project / "outputs" / "2022-FY", values

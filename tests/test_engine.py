@@ -11,8 +11,8 @@ from IPython.core.error import UsageError
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
-from reportkit.engine import ENGINE_NAME, LANGUAGE_INFO, make_shell
-from reportkit.isolate import ReportTask, execute_report
+from reportkit.build.engine import ENGINE_NAME, LANGUAGE_INFO, make_shell
+from reportkit.build.isolate import ReportTask, execute_report
 
 
 def notebook(*sources: str) -> nbformat.NotebookNode:
@@ -121,9 +121,11 @@ def test_execute_report_returns_the_failed_notebook_with_papermills_markers(tmp_
 
 
 def test_execute_report_stops_a_cell_at_the_timeout(tmp_path):
+    # 3 s, not less: on a loaded machine papermill itself can take a second before the cell starts,
+    # and the alarm must stop the cell, not papermill.
     path = tmp_path / "in.ipynb"
     nbformat.write(notebook("import time\ntime.sleep(60)"), path)
-    result = execute_report(ReportTask("x", str(path), str(tmp_path / "out.ipynb"), {}, timeout=0.5))
+    result = execute_report(ReportTask("x", str(path), str(tmp_path / "out.ipynb"), {}, timeout=3))
     assert "quá thời gian" in result.error
     nb = nbformat.reads(result.notebook, as_version=4)
     errors = [
@@ -183,9 +185,12 @@ def test_strict_lets_stdout_and_displays_through(tmp_path):
     assert "in ra stdout" in result.log
 
 
-def test_matplotlib_inline_shows_figures_and_a_screen_backend_is_refused_in_the_cell(tmp_path):
+def test_matplotlib_inline_shows_figures_and_a_screen_backend_is_refused_in_the_cell(tmp_path, monkeypatch):
     nb = run(tmp_path, "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]);")
     assert [sorted(o.data) for o in nb.cells[-1].outputs] == [["image/png", "text/plain"]]
+    # A shell made outside a run makes its namespace __main__: give the test process its own back
+    # afterwards, or later tests could not start processes (multiprocessing reads __main__).
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     # Where a screen backend loads, the shell still has no event loop to give it.
     with pytest.raises(UsageError, match="%matplotlib inline"):
         make_shell().enable_gui("qt")

@@ -25,8 +25,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
-from reportkit.engine import ENGINE_NAME
-from reportkit.export import render_html
+from reportkit.build.engine import ENGINE_NAME
+from reportkit.build.export import render_html
 
 ENGINES = {"kernel": None, "inprocess": ENGINE_NAME}
 
@@ -42,7 +42,7 @@ df = pd.DataFrame({"huyện": ["Ninh Kiều", "Cái Răng"], "hội viên": [120
 
 # The kit's own charts are SVG strings it places itself: never an inline PNG as well.
 KIT_CHART = (
-    "from reportkit import charts\n"
+    "from reportkit.report import charts\n"
     "display(HTML(charts.plot_ranking(['Ninh Kiều', 'Cái Răng'], [1, 2], [3, 3], 'chỉ tiêu đạt')))"
 )
 AFTER_KIT_CHART = "plt.plot([2, 1])\nplt.show()  # the kit must not have switched the backend off"

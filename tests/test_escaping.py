@@ -5,10 +5,10 @@ import dataclasses
 import pytest
 from conftest import ROOT, figures, make_catalogue, make_period, make_targets, make_tree
 
-from reportkit import tables
-from reportkit.intake import read_yaml
-from reportkit.metrics import PeriodData, compute_ranking, compute_results
 from reportkit.model import OrgTree
+from reportkit.report import tables
+from reportkit.report.inputs import read_yaml
+from reportkit.report.metrics import PeriodData, compute_ranking, compute_results
 
 SCRIPT = '<script>alert("x")</script>'
 VALUES = {

@@ -1,4 +1,4 @@
-"""Tests of reportkit.export: notebook to HTML, HTML to PDF, atomic writes, browser lookup."""
+"""Tests of reportkit.build.export: notebook to HTML, HTML to PDF, atomic writes, browser lookup."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import pypdf
 import pytest
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 
-from reportkit import export
+from reportkit.build import export
 
 # Markers that must never reach the report (code, parameters, removed cells).
 CODE_MARK = "CODE_SOURCE_MUST_NOT_SHOW"
@@ -199,7 +200,7 @@ def test_html_title_prefers_the_argument_then_the_notebook_metadata():
 def test_html_inlines_the_kit_css_not_the_jupyterlab_theme(html):
     assert "@top-center" in html
     assert ".rk-sample-mark" in html
-    assert "--jp-layout-color0" not in html
+    assert "--jp-paths-color0" not in html
 
 
 # ---------- write_atomic ----------
@@ -274,15 +275,18 @@ def test_find_browser_explains_how_to_install_when_none(tmp_path, monkeypatch):
 
 # ---------- PDF ----------
 
-pypdf = pytest.importorskip("pypdf")
+
+def require_browser() -> None:
+    """The PDF tests need Chromium: without it they fail and say what to install (never skip)."""
+    try:
+        export.find_browser()
+    except export.BrowserNotFoundError as err:
+        pytest.fail(f"The PDF tests need Chromium, Chrome or Edge. {err}")
 
 
 @pytest.fixture(scope="module")
 def printer():
-    try:
-        export.find_browser()
-    except export.BrowserNotFoundError as err:
-        pytest.skip(str(err))
+    require_browser()
     with export.PdfPrinter() as printer:
         yield printer
 
@@ -399,10 +403,7 @@ def test_report_page_forbids_fetches_even_for_a_stray_remote_url(printer, tmp_pa
 @pytest.mark.e2e
 def test_printer_rejects_use_outside_with(tmp_path):
     if os.environ.get(export.BROWSER_ENV_VAR) is None:
-        try:
-            export.find_browser()
-        except export.BrowserNotFoundError as err:
-            pytest.skip(str(err))
+        require_browser()
     with pytest.raises(RuntimeError, match="not open"):
         export.PdfPrinter().print_pdf("<p>x</p>", tmp_path / "x.pdf")
 
@@ -438,7 +439,7 @@ def test_a_reused_page_prints_a_report_as_a_fresh_browser_does(printer, tmp_path
 def test_the_printers_tiny_window_does_not_change_the_pdf(printer, tmp_path, monkeypatch):
     # The PDF is laid out for A4, not for the window: a report of several pages, with a
     # chart and a table, prints the same text on the same pages in a window of usual size.
-    from reportkit import charts
+    from reportkit.report import charts
 
     chart = charts.plot_ranking(["Quận Ô Môn", "Huyện Cờ Đỏ"], [7, 9], [12, 12], "Số chỉ tiêu đạt")
     rows = "".join(f"<tr><td>Chỉ tiêu {n}</td><td>{n * 1234:,}</td></tr>" for n in range(40))
@@ -516,7 +517,7 @@ def _printed_text(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def noisy_notebook(tmp_path_factory) -> nbformat.NotebookNode:
     """Executed for real: cells print to stdout and stderr, warn, and show the report."""
-    from reportkit.isolate import ReportTask, execute_report
+    from reportkit.build.isolate import ReportTask, execute_report
 
     folder = tmp_path_factory.mktemp("noisy")
     nb = new_notebook(cells=[new_code_cell(source) for source in NOISY_CELLS])

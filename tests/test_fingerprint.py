@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from decimal import Decimal
 
@@ -19,19 +20,19 @@ from tinyproject import (
 )
 from workbooks import district_values
 
-from reportkit import fingerprint
-from reportkit.build import Layout, fingerprint_jobs, plan_build
-from reportkit.fingerprint import combine
-from reportkit.intake import PeriodFigures, PeriodInputs, load_period_figures, unit_report_inputs
-from reportkit.spec import STORE_ENV
+from reportkit.build import fingerprint
+from reportkit.build.fingerprint import combine
+from reportkit.build.plan import fingerprint_jobs, plan_build
+from reportkit.paths import ProjectPaths
+from reportkit.report.inputs import PeriodFigures, PeriodInputs, load_period_figures, unit_report_inputs
 
 DISTRICTS = ["917", "918", "919", "923", "924", "925", "926", "927"]
 
 
 def keys(project, levels=()) -> dict[str, str]:
-    layout = Layout(project)
-    plan = plan_build(layout, "2022-FY", levels=levels)
-    return {stem.split("-")[0]: combine(inputs) for stem, inputs in fingerprint_jobs(layout, plan).items()}
+    paths = ProjectPaths.at(project)
+    plan = plan_build(paths, "2022-FY", levels=levels)
+    return {stem.split("-")[0]: combine(inputs) for stem, inputs in fingerprint_jobs(paths, plan).items()}
 
 
 def stale_after(project, edit, levels=()) -> set[str]:
@@ -47,7 +48,18 @@ def project(tmp_path):
 
 
 def test_nothing_changed_means_the_same_keys(project):
-    assert keys(project) == keys(project)
+    first = keys(project)
+    assert set(first) == {"92", *DISTRICTS}
+    assert all(re.fullmatch("[0-9a-f]{64}", key) for key in first.values()), first
+    assert len(set(first.values())) == len(first)  # each report reads its own data
+    assert keys(project) == first
+
+
+def test_a_moved_checkout_keeps_its_keys(project, tmp_path):
+    # data_dir and params_dir say where the project is, not what a report says.
+    moved = tmp_path / "elsewhere" / "project"
+    shutil.copytree(project, moved)
+    assert keys(moved) == keys(project)
 
 
 def test_a_grassroots_figure_makes_its_district_and_the_city_stale(project):
@@ -122,7 +134,7 @@ def test_templates_code_and_versions_are_inputs_of_every_report(project, tmp_pat
     monkeypatch.setattr(fingerprint, "PACKAGE_DIR", package)
     css = package / "templates" / "reportkit" / "report.css"
     assert stale_after(project, lambda: css.write_text(css.read_text() + "\n")) == {"92", *DISTRICTS}
-    code = package / "metrics.py"
+    code = package / "report" / "metrics.py"
     assert stale_after(project, lambda: code.write_text(code.read_text() + "\n")) == {"92", *DISTRICTS}
     font = package / "fonts" / "LiberationSerif-Regular.ttf"
     assert stale_after(project, lambda: font.write_bytes(font.read_bytes() + b"\0")) == {"92", *DISTRICTS}
@@ -143,10 +155,16 @@ def test_a_grassroots_build_keys_each_commune_on_its_own_data(project):
 
 
 def test_an_unreadable_figures_file_still_gives_a_key(project):
+    before = keys(project)
     (project / "params" / "units" / "918.yaml").write_text(
         "figures_file: sample/missing.csv\n", encoding="utf-8"
     )
-    assert len(keys(project)) == 9
+    after = keys(project)
+    # The unreadable source gives 918 a key of its own, stable from one plan to the next (the
+    # report fails and says why), and the other reports keep theirs.
+    assert after == keys(project)
+    assert {code for code in after if after[code] != before[code]} == {"918"}
+    assert after["918"] not in set(before.values())
 
 
 def period_inputs(now, before=None, targets=None, sample=False) -> PeriodInputs:
@@ -248,11 +266,11 @@ def test_a_period_no_longer_sample_data_makes_every_report_stale(project):
 
 
 def test_the_build_plans_with_exactly_what_the_notebooks_loader_reads(project):
-    from reportkit.intake import load_report_inputs
+    from reportkit.report.inputs import load_report_inputs
 
-    layout = Layout(project)
-    plan = plan_build(layout, "2022-FY", levels=("city", "district", "grassroots"))
-    planned = fingerprint_jobs(layout, plan)
+    paths = ProjectPaths.at(project)
+    plan = plan_build(paths, "2022-FY", levels=("city", "district", "grassroots"))
+    planned = fingerprint_jobs(paths, plan)
     for job in plan.jobs:
         reads = load_report_inputs(**job.parameters).reads  # as the notebook calls it
         kit = {"notebook", "kit", "templates", "fonts", "package_data", "versions"}
@@ -270,10 +288,9 @@ def sample_store_files(tmp_path_factory):
 
 
 @pytest.fixture
-def store_project(project, sample_store_files, tmp_path, monkeypatch):
-    store_dir = tmp_path / "store"
+def store_project(project, sample_store_files):
+    store_dir = ProjectPaths.at(project).store_dir  # the project's own store, as `keys` plans with
     shutil.copytree(sample_store_files, store_dir)
-    monkeypatch.setenv(STORE_ENV, str(store_dir))
     read_from_store(project)
     return project, store_dir
 
@@ -311,7 +328,7 @@ def test_the_same_submission_again_changes_nothing(store_project, tmp_path):
 
 @pytest.mark.parametrize("missing", ["917-x.html", "917-x.pdf", "notebooks/917-x.ipynb"])
 def test_a_report_with_a_missing_output_is_not_current(tmp_path, missing):
-    from reportkit.manifest import BUILT, Entry, Manifest
+    from reportkit.build.manifest import BUILT, Entry, Manifest
 
     manifest = Manifest(tmp_path, "2022-FY", {"917-x": Entry("917-x", "917", "x", BUILT, "key", {"a": "1"})})
     for name in ("917-x.html", "917-x.pdf", "notebooks/917-x.ipynb"):

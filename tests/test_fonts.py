@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from reportkit import charts, fonts
+from reportkit.report import charts, fonts
 
 # What the old Debian package fonts-liberation (1.07, no Vietnamese) installs beside the new one.
 OLD_LIBERATION = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
@@ -63,7 +63,7 @@ def test_the_shipped_font_covers_vietnamese_and_the_licence_is_beside_it():
 def test_missing_characters_names_each_one_with_where_it_is():
     covered = frozenset(map(ord, "Hội nông dân"))
     missing = fonts.missing_characters(["Hội nông dân", "Hội ✓ dân\n", "x ✓"], covered)
-    assert missing == {"✓": "Hội ✓ dân\n", "x": "x ✓"}  # line breaks are layout, not glyphs
+    assert missing == {"✓": "Hội ✓ dân\n", "x": "x ✓"}  # line breaks are paths, not glyphs
 
 
 def test_a_character_outside_the_font_stops_with_a_vietnamese_message():
@@ -86,7 +86,7 @@ def test_iter_text_finds_strings_in_keys_values_dataclasses_and_lists():
 
 
 def test_loading_a_reports_inputs_checks_the_font(tmp_path):
-    from reportkit.intake import load_report_inputs
+    from reportkit.report.inputs import load_report_inputs
 
     args = ("917", "2022-FY", ROOT / "data", ROOT / "params", "sample/figures.csv")
     load_report_inputs(*args, signer_name="Nguyễn Văn Ân")  # covered: no error
@@ -95,7 +95,8 @@ def test_loading_a_reports_inputs_checks_the_font(tmp_path):
 
 
 def test_a_build_stops_before_any_report_when_the_font_lacks_a_character(tmp_path):
-    from reportkit.build import Layout, build_period
+    from reportkit.build.plan import build_period
+    from reportkit.paths import ProjectPaths
 
     project = tmp_path / "project"
     for part in ("data", "params", "notebooks"):
@@ -104,14 +105,14 @@ def test_a_build_stops_before_any_report_when_the_font_lacks_a_character(tmp_pat
     narrative.parent.mkdir(parents=True, exist_ok=True)
     narrative.write_text("## Kết quả\n\nĐạt ✓ mọi chỉ tiêu.\n", encoding="utf-8")
     with pytest.raises(fonts.FontError, match="U\\+2713"):
-        build_period(Layout(project), "2022-FY", ["917"])
+        build_period(ProjectPaths.at(project), "2022-FY", ["917"])
     assert not (project / "outputs" / "2022-FY" / "notebooks").exists()  # nothing ran
 
 
 def test_the_page_embeds_the_shipped_files_as_data_uris():
     from nbformat.v4 import new_notebook
 
-    from reportkit.export import render_html
+    from reportkit.build.export import render_html
 
     html = render_html(new_notebook())
     embedded = re.findall(r"data:font/ttf;base64,([A-Za-z0-9+/=]+)", html)

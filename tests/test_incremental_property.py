@@ -24,9 +24,10 @@ from tinyproject import (
 )
 from workbooks import district_values
 
-from reportkit.build import BuildOptions, JobState, Layout, build_period
-from reportkit.printing import PrintService
-from reportkit.spec import STORE_ENV
+from reportkit.build.plan import BuildOptions, JobState, build_period
+from reportkit.build.printing import PrintService
+from reportkit.cli import STORE_ENV
+from reportkit.paths import ProjectPaths
 
 pytestmark = pytest.mark.e2e
 
@@ -126,9 +127,9 @@ class Project:
         )
 
 
-def build(layout: Layout, printer: PrintService, force: bool = False) -> dict[str, JobState]:
+def build(paths: ProjectPaths, printer: PrintService, force: bool = False) -> dict[str, JobState]:
     options = BuildOptions(force=force, workers=2)
-    _, results = build_period(layout, PERIOD, BUILT_UNITS, options=options, printer=printer)
+    _, results = build_period(paths, PERIOD, BUILT_UNITS, options=options, printer=printer)
     assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
     return {r.job.unit_code: r.state for r in results}
 
@@ -165,7 +166,8 @@ def template(tmp_path_factory, printer):
     take_in_sample(root / "store")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(STORE_ENV, str(root / "store"))
-        assert set(build(Layout(project), printer).values()) == {JobState.BUILT}
+        paths = ProjectPaths.at(project, store_dir=root / "store")
+        assert set(build(paths, printer).values()) == {JobState.BUILT}
     return root
 
 
@@ -185,7 +187,11 @@ def test_an_incremental_build_after_any_edits_equals_a_clean_build(
         mp.setenv(STORE_ENV, str(example.store))
         for step, edit in enumerate(edits):
             example.apply(edit)
-            build(Layout(example.project), printer)
+            build(ProjectPaths.at(example.project, store_dir=example.store), printer)
             clean = example.root / f"clean-{step}"
-            build(Layout(example.project, clean), printer, force=True)
+            build(
+                ProjectPaths.at(example.project, outputs_dir=clean, store_dir=example.store),
+                printer,
+                force=True,
+            )
             assert reports(example.project / "outputs" / PERIOD) == reports(clean / PERIOD), edits[: step + 1]

@@ -12,10 +12,10 @@ import pytest
 from conftest import ROOT
 from workbooks import cell_of, compound_file, district_values, fill, legacy_table, set_cached_value, snapshot
 
-from reportkit.intake import load_plan
-from reportkit.receive import take_in_files
-from reportkit.store import open_store, read_values
-from reportkit.templates_xlsx import write_template
+from reportkit.report.inputs import load_plan
+from reportkit.submissions.intake import take_in_files
+from reportkit.submissions.store import open_store, read_values
+from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 DISTRICT_SHEET, MEMBERS_SHEET = "Số liệu quận, huyện", "Số liệu cơ sở Hội"

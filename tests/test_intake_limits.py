@@ -11,8 +11,9 @@ from conftest import ROOT
 from openpyxl.utils import get_column_letter
 from workbooks import district_values, fill
 
-from reportkit.intake import MAX_SHEETS_BYTES, load_plan, read_submission
-from reportkit.templates_xlsx import write_template
+from reportkit.report.inputs import load_plan
+from reportkit.submissions.read import MAX_SHEETS_BYTES, read_submission
+from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 DISTRICT_SHEET, MEMBERS_SHEET = "Số liệu quận, huyện", "Số liệu cơ sở Hội"
@@ -23,7 +24,7 @@ MAX_SECONDS, MAX_MEGABYTES = 5, 500
 MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from reportkit.intake import read_submission
+from reportkit.submissions.read import read_submission
 path = Path(sys.argv[1])
 started = time.perf_counter()
 raw = read_submission(path.read_bytes(), path.name)

@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workbooks import children, fill
 
-from reportkit import store
-from reportkit.intake import load_plan
-from reportkit.receive import take_in_files
-from reportkit.templates_xlsx import write_template
+from reportkit.paths import STORE_DB
+from reportkit.report.inputs import load_plan
+from reportkit.submissions import store
+from reportkit.submissions.intake import take_in_files
+from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 DISTRICT = "919"
@@ -114,6 +115,6 @@ def test_figures_round_trip_through_template_intake_and_store(template, values):
         [received] = take_in_files([path], DATA, Path(tmp) / "store")
         assert received.status == "accepted", [p.message for p in received.verdict.errors]
         assert not received.verdict.problems
-        read_back = store.read_figures(Path(tmp) / "store" / store.DB_NAME, "2022-FY")
+        read_back = store.read_figures(Path(tmp) / "store" / STORE_DB, "2022-FY")
         assert dict(read_back.values) == {k: Decimal(v) for k, v in values.items()}
         assert not read_back.is_sample

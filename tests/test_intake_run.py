@@ -8,11 +8,11 @@ import pytest
 from conftest import ROOT
 from workbooks import cell_of, district_values, fill
 
-from reportkit import receive
 from reportkit.cli import main
-from reportkit.intake import load_plan
-from reportkit.store import open_store, read_values
-from reportkit.templates_xlsx import write_template
+from reportkit.report.inputs import load_plan
+from reportkit.submissions import intake as receive
+from reportkit.submissions.store import open_store, read_values
+from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 

@@ -5,8 +5,8 @@ from fractions import Fraction
 
 from conftest import figures, make_period, make_targets
 
-from reportkit.metrics import PeriodData, compute_ranking, compute_result, compute_results
 from reportkit.model import Status
+from reportkit.report.metrics import PeriodData, compute_ranking, compute_result, compute_results
 
 FULL = {
     ("D1", "members_new"): 70, ("D2", "members_new"): 35,

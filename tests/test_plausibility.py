@@ -10,8 +10,8 @@ import copy
 import pytest
 from test_validate import PLAN, full_values, raw_for
 
-from reportkit import validate
-from reportkit.validate import Severity, check_submission
+from reportkit.submissions import validate
+from reportkit.submissions.validate import Severity, check_submission
 
 
 def codes(verdict, severity):

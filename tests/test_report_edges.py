@@ -12,9 +12,9 @@ import pytest
 import yaml
 from conftest import ROOT, figures, make_catalogue, make_period, make_targets, make_tree
 
-from reportkit import charts, document, tables
-from reportkit.metrics import compute_report, percent_of_due
 from reportkit.model import FigureSet, Indicator, Kind, Measure, ReportInputs, Status, Target
+from reportkit.report import charts, document, tables
+from reportkit.report.metrics import compute_report, percent_of_due
 
 WORDING = yaml.safe_load((ROOT / "data" / "wording" / "vi.yaml").read_text(encoding="utf-8"))
 FUND = Indicator(

@@ -20,7 +20,7 @@ RAISES = 'if unit_code == "918":\n    raise ValueError("số liệu 918 hỏng")
 
 def build(project, capsys) -> tuple[int, str]:
     args = ["--root", str(project), "build", "--period", PERIOD, "--unit", "917", "--unit", "918"]
-    code = main([*args, "--no-server"])
+    code = main(args)
     return code, " ".join(capsys.readouterr().out.split())
 
 

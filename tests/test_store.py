@@ -10,12 +10,14 @@ import pytest
 from conftest import ROOT
 from workbooks import cell_of, district_values, fill, sample_figures, set_saved_time, snapshot
 
-from reportkit import store
 from reportkit.cli import main
-from reportkit.feedback import render_conclusion
-from reportkit.intake import load_period_figures, load_plan
-from reportkit.receive import rebuild_store, take_in_files
-from reportkit.templates_xlsx import write_template
+from reportkit.errors import StoreError
+from reportkit.paths import STORE_DB
+from reportkit.report.inputs import load_period_figures, load_plan
+from reportkit.submissions import store
+from reportkit.submissions.feedback import render_conclusion
+from reportkit.submissions.intake import rebuild_store, take_in_files
+from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 SUBMISSIONS = DATA / "sample" / "submissions"
@@ -35,7 +37,7 @@ def version(template, tmp_path, name, new_members, saved_at):
 
 
 def values(store_dir, period="2022-FY"):
-    with sqlite3.connect(store_dir / store.DB_NAME) as conn:
+    with sqlite3.connect(store_dir / STORE_DB) as conn:
         conn.row_factory = sqlite3.Row
         return store.read_values(conn, period)
 
@@ -68,11 +70,11 @@ def test_a_newer_submission_replaces_the_older_and_the_older_stays_in_history(te
     first, second = take_in_files([old, new], DATA, tmp_path / "store")
     assert first.is_current and second.is_current  # each was the newest when taken in
     assert values(tmp_path / "store")[("917", "new_members")] == 512
-    with sqlite3.connect(tmp_path / "store" / store.DB_NAME) as conn:
+    with sqlite3.connect(tmp_path / "store" / STORE_DB) as conn:
         conn.row_factory = sqlite3.Row
         history = store.history(conn, "2022-FY", "917")
     assert [h.file_name for h in history] == ["lan-1.xlsx", "lan-2.xlsx"]
-    rows = sqlite3.connect(tmp_path / "store" / store.DB_NAME).execute(
+    rows = sqlite3.connect(tmp_path / "store" / STORE_DB).execute(
         "SELECT f.value FROM figure f JOIN submission s ON s.id = f.submission_id "
         "WHERE s.file_name = 'lan-1.xlsx' AND f.measure = 'new_members'"
     )
@@ -92,7 +94,7 @@ def test_real_figures_are_never_replaced_by_sample_ones(template, tmp_path):
     real = fill(template, VALID | {("917", "new_members"): 7}, tmp_path / "that.xlsx")
     take_in_files([real, SUBMISSIONS / "2022-FY-917.csv"], DATA, tmp_path / "store")
     assert values(tmp_path / "store")[("917", "new_members")] == 7
-    assert not store.read_figures(tmp_path / "store" / store.DB_NAME, "2022-FY").is_sample
+    assert not store.read_figures(tmp_path / "store" / STORE_DB, "2022-FY").is_sample
 
 
 def test_an_intake_that_fails_midway_changes_nothing(template, tmp_path, monkeypatch):
@@ -119,7 +121,7 @@ def test_trace_names_the_file_sheet_and_cell(template, tmp_path, capsys):
     path = fill(template, VALID, tmp_path / "bao-cao-o-mon.xlsx")
     store_dir = tmp_path / "store"
     take_in_files([path], DATA, store_dir)
-    with sqlite3.connect(store_dir / store.DB_NAME) as conn:
+    with sqlite3.connect(store_dir / STORE_DB) as conn:
         conn.row_factory = sqlite3.Row
         [traced] = store.trace(conn, "2022-FY", ["917"], ["sxkd_achieved"])
     sheet, cell = cell_of(template, "917", "sxkd_achieved")
@@ -152,18 +154,18 @@ def test_the_store_is_rebuilt_from_its_archive(template, tmp_path):
     new = version(template, tmp_path, "lan-2.xlsx", 512, "2023-01-09T03:00:00Z")
     take_in_files([*sorted(SUBMISSIONS.glob("2021-FY-*.csv")), old, new], DATA, store_dir)
     expected = {p: values(store_dir, p) for p in ("2021-FY", "2022-FY")}
-    (store_dir / store.DB_NAME).unlink()
+    (store_dir / STORE_DB).unlink()
     results = rebuild_store(DATA, store_dir)
     assert [r.status for r in results] == ["accepted"] * 10
     assert {p: values(store_dir, p) for p in expected} == expected
     assert [r.file_name for r in results][-2:] == ["lan-1.xlsx", "lan-2.xlsx"]
     rebuild_store(DATA, store_dir)  # a second time keeps the first database aside
-    assert len(list(store_dir.glob(f"{store.DB_NAME}.*.bak"))) == 1
+    assert len(list(store_dir.glob(f"{STORE_DB}.*.bak"))) == 1
 
 
 def test_reports_read_the_store_and_it_holds_the_sample_exactly(sample_store):
     for period in ("2021-H1", "2021-FY", "2022-H1", "2022-FY"):
-        figures = load_period_figures(DATA, "", period)
+        figures = load_period_figures(DATA, "", period, sample_store)
         assert figures.is_sample
         assert dict(figures.values) == sample_figures(period), period
 
@@ -173,10 +175,9 @@ def test_a_csv_file_can_still_be_named_instead_of_the_store():
     assert dict(figures.values) == sample_figures("2022-FY") and figures.is_sample
 
 
-def test_without_a_store_reports_say_what_to_run(tmp_path, monkeypatch):
-    monkeypatch.setenv(store.STORE_ENV, str(tmp_path / "none"))
-    with pytest.raises(store.StoreError, match=r"Chưa có kho số liệu .*reportkit intake"):
-        load_period_figures(DATA, "", "2022-FY")
+def test_without_a_store_reports_say_what_to_run(tmp_path):
+    with pytest.raises(StoreError, match=r"Chưa có kho số liệu .*reportkit intake"):
+        load_period_figures(DATA, "", "2022-FY", tmp_path / "none")
     assert not (tmp_path / "none").exists()  # reading never creates a store
 
 

@@ -11,8 +11,8 @@ from conftest import ROOT
 from workbooks import children, input_cells
 
 from reportkit.cli import main
-from reportkit.intake import load_plan
-from reportkit.templates_xlsx import write_template
+from reportkit.report.inputs import load_plan
+from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 CATALOGUE = yaml.safe_load((DATA / "catalogue" / "indicators-2022.yaml").read_text(encoding="utf-8"))

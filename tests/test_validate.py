@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from conftest import ROOT, make_catalogue, make_period, make_tree
 
-from reportkit.intake import load_periods, load_plan
 from reportkit.model import Plan
-from reportkit.validate import (
+from reportkit.report.inputs import load_periods, load_plan
+from reportkit.submissions.validate import (
     Cell,
     Entry,
     Location,

@@ -52,15 +52,21 @@ def test_every_unit_name_typed_in_tcvn3_reads_back():
             assert read_text(legacy).text == name, (name, legacy)
 
 
+KEPT_AS_TYPED_IN_VNI = {"Thoát Noát", "Long Höng", "Trung Höng", "Nhôn Nghóa"}
+
+
 def test_every_unit_name_typed_in_vni_reads_back():
     inverse = legacy_table("vni")
     for name in NAMES:
         legacy = "".join(inverse.get(c, c) for c in name)
         if legacy == name:
             continue
-        # Some VNI spellings are Unicode words too ("Thoát Noát" for "Thốt Nốt"): alone they are
-        # kept as typed; against the unit's known name they are read as VNI.
-        assert read_text(legacy).text in (name, legacy), (name, legacy)
+        # Some VNI spellings read as Unicode text too ("Thoát Noát" for "Thốt Nốt"; "Nhôn Nghóa"
+        # for "Nhơn Nghĩa"; a lone "ö" in "Höng" for "Hưng"): alone they are kept as typed;
+        # against the unit's known name they are read as VNI. Listed by hand, so a change either
+        # way fails.
+        expected = legacy if legacy in KEPT_AS_TYPED_IN_VNI else name
+        assert read_text(legacy).text == expected, (name, legacy)
         assert read_name(legacy, [name]) == read_text(name).__class__(name, "VNI"), (name, legacy)
 
 

@@ -26,7 +26,7 @@ PARAMETERS = _real_parameters_cell()
 REPORT = """import reportkit as rk
 from IPython.display import HTML, display
 
-inputs = rk.load_report_inputs(unit_code, period, data_dir, params_dir, figures_file)
+inputs = rk.load_report_inputs(unit_code, period, data_dir, params_dir, figures_file, store_dir)
 own = sorted((m, str(v)) for (u, m), v in inputs.figures.values.items() if u == unit_code)
 display(HTML(f"<h1>{inputs.tree.title(unit_code)}</h1><p>{own}</p>"))"""
 
@@ -99,7 +99,7 @@ def read_from_store(project: Path) -> None:
 
 def take_in_sample(store_dir: Path, periods: tuple[str, ...] = ("2021-FY", "2022-FY")) -> None:
     """Take the sample submissions of these periods into a store, as `make reports` does."""
-    from reportkit.receive import take_in_files
+    from reportkit.submissions.intake import take_in_files
 
     files = sorted(f for p in periods for f in (ROOT / "data" / "sample" / "submissions").glob(f"{p}-*.csv"))
     received = take_in_files(files, ROOT / "data", store_dir)
@@ -109,7 +109,7 @@ def take_in_sample(store_dir: Path, periods: tuple[str, ...] = ("2021-FY", "2022
 def resubmit(store_dir: Path, folder: Path, period: str, district: str, changes: dict[tuple[str, str], str]):
     """A district's corrected submission (real data, not a sample): its sample file with `changes`
     ((unit, measure) -> value), taken into the store. Returns what intake made of it."""
-    from reportkit.receive import take_in_files
+    from reportkit.submissions.intake import take_in_files
 
     sample = ROOT / "data" / "sample" / "submissions" / f"{period}-{district}.csv"
     lines = sample.read_text(encoding="utf-8").splitlines()

@@ -1,4 +1,28 @@
-"""Report kit of the Cần Thơ City Farmers' Association: plan targets to review reports."""
+"""Report kit of the Cần Thơ City Farmers' Association: plan targets to review reports.
+
+How a figure travels, from a district's Excel cell to a line of a committee's PDF:
+
+1. `submissions`  `reportkit template` writes each district's workbook; the district fills it
+   in; `reportkit intake` reads it cell by cell (`submissions.read`), checks it against the
+   plan (`submissions.validate`) and keeps it, with its file, sheet and cell, in the store
+   (`submissions.store`). The district gets a check report (`submissions.feedback`).
+2. `report`       A report notebook calls `load_report_inputs` (`report.inputs`: the plan's
+   data files and the period's figures from the store), `compute_report` (`report.metrics`:
+   each indicator against its target) and the `render_*` functions (`report.narrative`,
+   `report.tables`, `report.charts`, `report.document`): sentences, tables and charts with
+   every number written the Vietnamese way (`formats`).
+3. `build`        `reportkit build` plans the period's reports, skips those whose inputs did
+   not change (`build.fingerprint`, `build.manifest`), runs each notebook in a fresh process
+   (`build.isolate`, `build.engine`) and prints its page to PDF (`build.export`,
+   `build.printing`) into outputs/<period>/.
+
+Shared by all three: `model` (the plan, the tree, figures and results), `paths` (every folder
+and file name of a project), `errors` (the one error tree), `formats` and `vntext` (numbers,
+dates and Vietnamese text). `cli` is the command line, and the only place that turns an error
+into a message and an exit code.
+
+This module is what the notebooks use (`import reportkit as rk`).
+"""
 
 from __future__ import annotations
 
@@ -10,16 +34,16 @@ __version__ = "0.1.0"
 # The notebooks' functions, loaded on first use: `reportkit build` with nothing to rebuild
 # must not pay for pandas and matplotlib.
 _EXPORTS = {
-    "compute_report": "metrics",
-    "load_report_inputs": "intake",
-    "load_unit_params": "intake",
-    "render_analyst_sections": "document",
-    "render_appendix": "document",
-    "render_closing": "document",
-    "render_districts": "document",
-    "render_header": "document",
-    "render_results": "document",
-    "show": "document",
+    "compute_report": "report.metrics",
+    "load_report_inputs": "report.inputs",
+    "load_unit_params": "report.inputs",
+    "render_analyst_sections": "report.document",
+    "render_appendix": "report.document",
+    "render_closing": "report.document",
+    "render_districts": "report.document",
+    "render_header": "report.document",
+    "render_results": "report.document",
+    "show": "report.document",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

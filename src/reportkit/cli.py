@@ -13,26 +13,25 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# Only the light modules here: `reportkit build` hands its build to a running server before
-# it imports anything else. Every command imports what it needs itself.
-from .spec import (
+# Only the light modules here: `reportkit build` with nothing to rebuild must not pay for
+# pandas, matplotlib or nbconvert. Every command imports what it needs itself.
+from .build.spec import (
     DEFAULT_ENGINE,
     DEFAULT_TIMEOUT_S,
     ENGINES,
-    STORE_ENV,
     BuildOptions,
     Job,
     JobResult,
     JobState,
-    Layout,
     PlanSummary,
 )
+from .errors import DataError, ReportKitError, StoreError
+from .paths import EXECUTED_DIR, INDEX_FILE, MANIFEST_FILE, ProjectPaths, log_name
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     from rich.console import Console
 
+STORE_ENV = "REPORTKIT_STORE"  # the default of --store (tests, a second office)
 SUMMARY_ROWS = 40  # past this many built or failed reports the table says "and N more"
 
 # Why a report was rebuilt, by manifest input name.
@@ -252,25 +251,6 @@ def _parser() -> argparse.ArgumentParser:
         help="bản trình Ban Thường vụ: báo cáo nào còn là dự thảo (thiếu phần II–IV trong "
         "params/narrative/<kỳ>/<mã>.md) thì coi là LỖI, PDF dự thảo không được ghi",
     )
-    build.add_argument(
-        "--no-server",
-        action="store_true",
-        help="lập tại đây, kể cả khi `reportkit serve` đang chạy cho dự án này",
-    )
-
-    serve = commands.add_parser(
-        "serve",
-        help="giữ sẵn các tiến trình báo cáo và trình duyệt; `reportkit build` sẽ lập qua đây",
-        description="Máy chủ dựng: giữ sẵn các tiến trình báo cáo và trình duyệt để lập báo cáo nhanh hơn.",
-    )
-    serve.add_argument("--browser", metavar="TRÌNH_DUYỆT", help=BROWSER_HELP)
-    serve.add_argument(
-        "--idle",
-        type=float,
-        metavar="PHÚT",
-        default=60,
-        help="số phút không có lần lập nào thì máy chủ dừng (mặc định: 60)",
-    )
 
     commands.add_parser(
         "sample",
@@ -337,7 +317,7 @@ def describe_changes(result: JobResult) -> str:
 class BuildProgress:
     """The whole build's bar, a row per running report with its time, a line per finished one."""
 
-    def __init__(self, console: Console, note: str = "") -> None:
+    def __init__(self, console: Console) -> None:
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         columns = (
@@ -349,7 +329,6 @@ class BuildProgress:
         )
         # Four refreshes a second are smooth enough and leave the cores to the reports.
         self.progress = Progress(*columns, console=console, transient=False, refresh_per_second=4)
-        self.note = note  # said once the build is planned
         self.overall: int | None = None
         self.rows: dict[str, int] = {}
         self.finished = self.skipped = 0
@@ -367,8 +346,6 @@ class BuildProgress:
         self.summary = summary
         console = self.progress.console
         console.print(f"Kỳ [bold]{summary.period}[/]: {summary.reports} báo cáo → {summary.out_dir}")
-        if self.note:
-            console.print(self.note)
         self._update()
 
     def start(self, job: Job) -> None:
@@ -406,8 +383,13 @@ class BuildProgress:
 Built = tuple[PlanSummary, list[JobResult]]
 
 
+def project_paths(args: argparse.Namespace) -> ProjectPaths:
+    """The project's folders: --root, and --store where the store lives elsewhere."""
+    return ProjectPaths.at(args.root.resolve(), store_dir=args.store.resolve() if args.store else None)
+
+
 def run_build(args: argparse.Namespace, console: Console) -> int:
-    layout = Layout(args.root.resolve())
+    paths = project_paths(args)
     options = BuildOptions(
         workers=args.workers,
         browser=args.browser,
@@ -420,9 +402,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     )
     started = time.perf_counter()
     try:
-        on_server = not (args.no_server or args.scheduler)
-        outcome = _build_on_server(layout, args, options, console) if on_server else None
-        summary, results = outcome or _build_here(layout, args, options, console)
+        summary, results = _build_here(paths, args, options, console)
     except KeyboardInterrupt:
         console.print("[red]Đã dừng.[/] Báo cáo đã xong được giữ; không tệp nào bị ghi dở.")
         return 130
@@ -430,12 +410,14 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def _build_here(layout: Layout, args: argparse.Namespace, options: BuildOptions, console: Console) -> Built:
-    from .build import build_period
+def _build_here(
+    paths: ProjectPaths, args: argparse.Namespace, options: BuildOptions, console: Console
+) -> Built:
+    from .build.plan import build_period
 
     with BuildProgress(console) as progress:
         _, results = build_period(
-            layout,
+            paths,
             args.period,
             args.unit,
             on_done=progress.done,
@@ -446,67 +428,6 @@ def _build_here(layout: Layout, args: argparse.Namespace, options: BuildOptions,
         )
     assert progress.summary is not None  # build_period plans before it builds
     return progress.summary, results
-
-
-def _build_on_server(
-    layout: Layout, args: argparse.Namespace, options: BuildOptions, console: Console
-) -> Built | None:
-    """The build done by the project's warm server, or None to build here."""
-    from .server import cancel_build, request_for, send_build
-
-    # Sent first: the server starts on the reports while this command loads its display.
-    conn = send_build(layout, request_for(args.period, args.unit, args.level, options))
-    if conn is None:
-        return None
-    with conn:
-        try:
-            return _follow_server(conn, console)
-        except KeyboardInterrupt:
-            # Return only once the server has stopped the reports: none is left writing.
-            cancel_build(conn)
-            raise
-
-
-def _follow_server(conn: Connection, console: Console) -> Built | None:
-    from .server import ServerLost, ServerRefused, follow_build
-
-    note = "[dim]Lập qua máy chủ dựng đang chạy (`reportkit serve`).[/]"
-    try:
-        with BuildProgress(console, note) as progress:
-            _, results = follow_build(conn, progress.plan, progress.start, progress.done)
-    except ServerRefused as exc:
-        console.print(f"[yellow]Không dùng máy chủ dựng ({exc}); lập báo cáo tại đây.[/]")
-        return None
-    except ServerLost as exc:
-        raise SystemExit(f"LỖI: {exc}") from exc
-    assert progress.summary is not None  # the server tells the plan before any result
-    return progress.summary, results
-
-
-def run_serve(args: argparse.Namespace, console: Console) -> int:
-    from .server import BuildServer
-
-    root = args.root.resolve()
-    server = BuildServer(root, args.browser, idle_s=args.idle * 60, log=console.print)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    # The server stops a cancelled build with SIGINT, which a server started in the
-    # background of a script would otherwise inherit ignored.
-    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        server.serve(
-            # Unwrapped, so scripts can wait for the line that says it is ready.
-            ready=lambda path: console.print(
-                f"Máy chủ dựng cho {root} đã sẵn sàng ({path}).\n"
-                "`reportkit build` sẽ lập báo cáo qua đây; Ctrl-C để dừng.",
-                soft_wrap=True,
-            )
-        )
-    except KeyboardInterrupt:
-        console.print("Đã dừng máy chủ dựng.")
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
-    return 0
 
 
 def print_summary(console: Console, results: Sequence[JobResult], seconds: float, out_dir: Path) -> None:
@@ -542,17 +463,15 @@ def print_summary(console: Console, results: Sequence[JobResult], seconds: float
     drafts = sum(bool(r.draft) and r.ok for r in results)
     totals.add_row(*(str(counts[state]) for state in JobState), str(drafts), format_duration(seconds))
     console.print(totals)
-    console.print(f"Mục lục: {out_dir / 'index.html'} · sổ ghi: {out_dir / 'manifest.json'}")
+    console.print(f"Mục lục: {out_dir / INDEX_FILE} · sổ ghi: {out_dir / MANIFEST_FILE}")
     for r in results:
         if r.state is JobState.FAILED:
-            notebook = out_dir / "notebooks" / f"{r.job.stem}.ipynb"
+            notebook = out_dir / EXECUTED_DIR / f"{r.job.stem}.ipynb"
             console.print(f"[red]LỖI[/] {r.job.stem}: {r.error} (notebook: {notebook})", highlight=False)
             if r.kept:
                 console.print(f"    PDF {out_dir / (r.job.stem + '.pdf')} là {r.kept}.", highlight=False)
     for r in results:
         if r.log_line:
-            from .manifest import log_name
-
             console.print(
                 f"[yellow]Có thông báo khi chạy[/] {r.job.stem}: {r.log_line} "
                 f"(không in vào báo cáo; toàn bộ: {out_dir / log_name(r.job.stem)})",
@@ -570,18 +489,9 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     args = _parser().parse_args(argv)
-    console = Console()
-    saved = os.environ.get(STORE_ENV)
-    if args.store:
-        # Report kernels are child processes: the environment is how they find this store too.
-        os.environ[STORE_ENV] = str(args.store.resolve())
-    try:
-        return _run(args, console)
-    finally:
-        if saved is None:
-            os.environ.pop(STORE_ENV, None)
-        else:
-            os.environ[STORE_ENV] = saved
+    if args.store is None and os.environ.get(STORE_ENV):
+        args.store = Path(os.environ[STORE_ENV])  # read here once; the build passes it on
+    return _run(args, Console())
 
 
 def run_build_interruptible(args: argparse.Namespace, console: Console) -> int:
@@ -597,7 +507,6 @@ def run_build_interruptible(args: argparse.Namespace, console: Console) -> int:
 def _run(args: argparse.Namespace, console: Console) -> int:
     commands = {
         "build": run_build_interruptible,
-        "serve": run_serve,
         "sample": run_sample,
         "template": run_template,
         "intake": run_intake,
@@ -606,42 +515,32 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     }
     try:
         return commands[args.command](args, console)
-    except Exception as exc:
-        if not _is_users_to_fix(exc):
-            raise
+    except ReportKitError as exc:
+        # Bad data, a missing store, a busy period: said in a line, not a traceback.
         console.print(f"[red]LỖI[/] {exc}")
         return 2
 
 
-def _is_users_to_fix(exc: Exception) -> bool:
-    """Bad data or a bad store: said in a line, not a traceback."""
-    from .fonts import FontError
-    from .intake import DataError
-    from .store import StoreError
-
-    return isinstance(exc, DataError | StoreError | FontError)
-
-
 def run_sample(args: argparse.Namespace, console: Console) -> int:
-    from .sample import make_sample
+    from .submissions.sample import make_sample
 
-    make_sample(args.root.resolve() / "data")
+    make_sample(project_paths(args).data_dir)
     console.print("Đã sinh lại dữ liệu mẫu: data/sample/figures.csv, data/sample/submissions/, data/targets/")
     return 0
 
 
 def run_template(args: argparse.Namespace, console: Console) -> int:
-    from .intake import DataError, load_plan
-    from .templates_xlsx import submitting_units, write_template
+    from .report.inputs import load_plan
+    from .submissions.templates import submitting_units, write_template
 
-    root = args.root.resolve()
-    plan = load_plan(root / "data", args.period)
+    paths = project_paths(args)
+    plan = load_plan(paths.data_dir, args.period)
     units = args.unit or submitting_units(plan)
     wrong = [u for u in units if u not in submitting_units(plan)]
     if wrong:
         known = ", ".join(f"{code} ({plan.tree.title(code)})" for code in submitting_units(plan))
         raise DataError(f"Không phải mã quận, huyện Hội: {', '.join(wrong)}. Các mã có: {known}")
-    out = args.out or root / "outputs" / "templates" / plan.period.id
+    out = args.out or paths.templates_out(plan.period.id)
     for code in units:
         path = write_template(plan, code, out)
         console.print(f"  {plan.tree.title(code)} ({code}): {path}")
@@ -652,22 +551,21 @@ def run_template(args: argparse.Namespace, console: Console) -> int:
 def run_intake(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from .feedback import write_reports
-    from .intake import DataError, load_plan
-    from .receive import take_in_files
-    from .store import StoreError, locate_store
+    from .report.inputs import load_plan
+    from .submissions.feedback import write_reports
+    from .submissions.intake import take_in_files
 
-    root = args.root.resolve()
+    paths = project_paths(args)
+    store_dir = paths.store_dir
     started = time.perf_counter()
     try:
         if args.period:
-            load_plan(root / "data", args.period)  # an unknown period stops here, before any file
-        store_dir = locate_store(root)
-        received = take_in_files(args.files, root / "data", store_dir, args.period)
+            load_plan(paths.data_dir, args.period)  # an unknown period stops here, before any file
+        received = take_in_files(args.files, paths.data_dir, store_dir, args.period)
     except (DataError, StoreError) as exc:
         console.print(f"[red]LỖI[/] {exc}")
         return INTAKE_NOT_STARTED
-    report_dir = args.reports or root / "outputs" / "intake"
+    report_dir = args.reports or paths.intake_out
     table = Table(title=f"Nhận số liệu vào {store_dir}")
     for column in ("Tệp", "Kết quả", "Đơn vị, kỳ", "Lỗi", "Cảnh báo", "Kết quả kiểm tra"):
         table.add_column(column)
@@ -699,15 +597,15 @@ def _intake_row(item, reports) -> list[str]:
 def run_trace(args: argparse.Namespace, console: Console) -> int:
     from contextlib import closing
 
-    from .feedback import render_trace
     from .formats import format_plain
-    from .intake import DataError, load_plan
-    from .metrics import compute_outcome
     from .model import describe_unknown_units
-    from .store import locate_db, locate_store, open_readonly, read_figures, trace
+    from .report.inputs import load_plan
+    from .report.metrics import compute_outcome
+    from .submissions.feedback import render_trace
+    from .submissions.store import open_readonly, read_figures, trace
 
-    root = args.root.resolve()
-    plan = load_plan(root / "data", args.period)
+    paths = project_paths(args)
+    plan = load_plan(paths.data_dir, args.period)
     catalogue, tree = plan.catalogue, plan.tree
     if args.unit not in tree:
         raise DataError(describe_unknown_units(tree, [args.unit], plan.period.org))
@@ -717,17 +615,17 @@ def run_trace(args: argparse.Namespace, console: Console) -> int:
         raise DataError(f"Chỉ tiêu hoặc số liệu “{args.indicator}” không có trong danh mục")
     level = catalogue.level_of(indicator) if indicator else catalogue.measures[args.indicator].level
     units = [u.code for u in tree.members(args.unit, level)]
-    with closing(open_readonly(locate_db(root))) as conn:
+    with closing(open_readonly(paths.store_db)) as conn:
         traced = trace(conn, plan.period.id, units, measures)
     title = indicator.short if indicator else catalogue.measures[args.indicator].name
     console.print(f"[bold]{title}[/] — {tree.title(args.unit)} ({args.unit}), {plan.period.label}")
-    for line in render_trace(traced, plan, locate_store(root)):
+    for line in render_trace(traced, plan, paths.store_dir):
         console.print(line, highlight=False, soft_wrap=True)
     missing = len(units) * len(measures) - len(traced)
     if missing:
         console.print(f"[yellow]Chưa có {missing} số liệu[/] (đơn vị chưa gửi, hoặc chưa nhận).")
     if indicator:
-        figures = read_figures(locate_db(root), plan.period.id)
+        figures = read_figures(paths.store_db, plan.period.id)
         outcome = compute_outcome(indicator, catalogue, tree, args.unit, figures, plan.period.months)
         if outcome and outcome.actual is not None:
             shown = format_plain(outcome.actual, 2) + ("%" if indicator.unit == "%" else f" {indicator.unit}")
@@ -736,12 +634,11 @@ def run_trace(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_rebuild(args: argparse.Namespace, console: Console) -> int:
-    from .receive import rebuild_store
-    from .store import locate_store
+    from .submissions.intake import rebuild_store
 
-    root = args.root.resolve()
-    store_dir = locate_store(root)
-    received = rebuild_store(root / "data", store_dir)
+    paths = project_paths(args)
+    store_dir = paths.store_dir
+    received = rebuild_store(paths.data_dir, store_dir)
     refused = [r for r in received if r.status == "rejected"]
     console.print(
         f"Đã dựng lại kho {store_dir}: {len(received) - len(refused)} tệp, {len(refused)} không nhận."

@@ -55,6 +55,11 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def clean_text(text: str) -> str:
+    """A text read from a file as the kit keeps it: Unicode NFC, no surrounding white space."""
+    return unicodedata.normalize("NFC", text.strip())
+
+
 def split_tone(word: str) -> tuple[str, tuple[str, ...]]:
     """The word without its tone marks (NFC), and the tone marks it carried."""
     decomposed = unicodedata.normalize("NFD", word)
@@ -166,3 +171,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "Latin-1"
+
+
+def slugify(text: str) -> str:
+    """ASCII file-name part: "Quận Ô Môn" -> "quan-o-mon"."""
+    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    ascii_text = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())

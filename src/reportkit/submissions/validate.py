@@ -15,9 +15,9 @@ from importlib import resources
 
 import yaml
 
-from . import formats
-from .model import Catalogue, Indicator, Kind, Measure, Period, Plan
-from .vntext import name_key, read_name
+from .. import formats
+from ..model import Catalogue, Indicator, Kind, Measure, Period, Plan
+from ..vntext import name_key, read_name
 
 # The level whose associations send the city their figures; grassroots figures come with them.
 SUBMITTING_LEVEL = "district"

@@ -15,13 +15,13 @@ import jinja2
 import mistune
 import nh3
 
+from .. import formats as fmt
+from ..model import ReportInputs, Status
 from . import charts, tables
-from . import formats as fmt
 from .metrics import ReportData, percent_of_due
-from .model import ReportInputs, Status
 from .narrative import describe_field_results, render_text
 
-FRAGMENTS = Path(__file__).parent / "templates" / "fragments"
+FRAGMENTS = Path(__file__).resolve().parents[1] / "templates" / "fragments"
 
 
 @functools.cache

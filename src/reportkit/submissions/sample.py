@@ -8,7 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from .model import Catalogue, Kind, OrgTree, Period, Target
+from ..model import Catalogue, Kind, OrgTree, Period, Target
+from ..paths import SAMPLE_FIGURES, SAMPLE_SUBMISSIONS, levels_file, periods_file
+from ..report.inputs import load_catalogue, load_org_tree, load_periods
 
 SEED = 2022
 SAMPLE_BASIS = "sample"
@@ -223,14 +225,12 @@ def _submission_rows(values, period: str, district: str, catalogue: Catalogue, t
 
 def make_sample(data_dir: Path, city_code: str = "92", plan_period: str = "2022-FY") -> None:
     """Rewrite the sample targets, figures and submissions from the catalogue and tree (deterministic)."""
-    from .intake import load_catalogue, load_org_tree, load_periods
-
-    periods, _ = load_periods(data_dir / "periods.yaml")
+    periods, _ = load_periods(periods_file(data_dir))
     plan = periods[plan_period]
-    tree = load_org_tree(data_dir / plan.org, data_dir / "org" / "levels.yaml")
+    tree = load_org_tree(data_dir / plan.org, levels_file(data_dir))
     catalogue = load_catalogue(data_dir / plan.catalogue)
     targets = split_city_targets(catalogue, tree, city_code)
     write_targets(data_dir / plan.targets, targets)
     rows = generate_figures(catalogue, tree, city_code, list(periods.values()), targets)
-    write_figures(data_dir / "sample" / "figures.csv", rows)
-    write_submissions(data_dir / "sample" / "submissions", rows, catalogue, tree)
+    write_figures(data_dir / SAMPLE_FIGURES, rows)
+    write_submissions(data_dir / SAMPLE_SUBMISSIONS, rows, catalogue, tree)

@@ -1,4 +1,4 @@
-"""Receive: take submitted files into the store, one transaction each: read, check, archive, store."""
+"""Intake: take submitted files into the store, one transaction each: read, check, archive, store."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model import Period, Plan
+from ..paths import STORE_ARCHIVE, STORE_DB, periods_file, store_db
+from ..report.inputs import load_periods, load_plan
 from . import store
-from .intake import TEMPLATE_VERSION, load_periods, load_plan, read_submission
-from .model import Period, Plan
+from .read import TEMPLATE_VERSION, read_submission
 from .validate import Location, RawSubmission, Verdict, check_identity, check_submission, problem, reject
 
 
@@ -40,7 +42,7 @@ class Plans:
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
-        self.periods: dict[str, Period] = load_periods(data_dir / "periods.yaml")[0]
+        self.periods: dict[str, Period] = load_periods(periods_file(data_dir))[0]
         self._plans: dict[str, Plan] = {}
 
     def __getitem__(self, period_id: str) -> Plan:
@@ -134,12 +136,12 @@ def rebuild_store(data_dir: Path, store_dir: Path) -> list[Received]:
 
     For a lost or damaged reportkit.sqlite: the archive holds every original as received, and
     a note of its name and time of receipt beside it. The old database, if any, is kept aside."""
-    archive = store_dir / store.ARCHIVE
+    archive = store_dir / STORE_ARCHIVE
     notes = [json.loads(p.read_text(encoding="utf-8")) for p in archive.glob("*.json")]
     notes.sort(key=lambda n: n["received_at"])
-    db = store_dir / store.DB_NAME
+    db = store_db(store_dir)
     if db.exists():
-        db.replace(db.with_name(f"{store.DB_NAME}.{store.utc_now().replace(':', '')}.bak"))
+        db.replace(db.with_name(f"{STORE_DB}.{store.utc_now().replace(':', '')}.bak"))
     plans = Plans(data_dir)
     results = []
     with closing(store.open_store(store_dir)) as conn:

@@ -15,16 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import ReportTimeout
 from .spec import DEFAULT_ENGINE, ENGINES
 
 KILL_GRACE_S = 10.0  # past its timeout a report may take this long to save its error
 # "__main__" first: children then find the main module already loaded and skip re-running it.
-PRELOAD = ["__main__", "reportkit.zygote", "reportkit.cli"]
-
-
-class ReportTimeout(BaseException):
-    """The report ran past its timeout. A BaseException, so a notebook's `except Exception`
-    cannot swallow it."""
+PRELOAD = ["__main__", "reportkit.build.zygote", "reportkit.cli"]
 
 
 @dataclass(frozen=True)
@@ -37,18 +33,7 @@ class ReportTask:
     parameters: dict[str, Any] = field(hash=False)
     engine: str = DEFAULT_ENGINE
     timeout: float = 600.0
-    # The build's own settings from the environment (the store's folder). A report process is
-    # forked from a server started earlier, whose environment may be an older one.
-    environment: dict[str, str | None] = field(default_factory=dict, hash=False)
     strict: bool = False  # a warning or anything on stderr fails the report (tests)
-
-
-def apply_environment(environment: dict[str, str | None]) -> None:
-    for name, value in environment.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 @dataclass(frozen=True)
@@ -109,8 +94,18 @@ def run_notebook(task: ReportTask) -> tuple[Any, BaseException | None]:
             )
         raise_for_execution_errors(nb, None)
     except (Exception, ReportTimeout) as exc:
-        return nb, exc
+        return nb, _as_report_timeout(exc, task.timeout)
     return nb, None
+
+
+def _as_report_timeout(exc: BaseException, seconds: float) -> BaseException:
+    # A kernel's cell timeout (nbclient's CellTimeoutError) ends its message with a dashed
+    # preview of the cell: say what happened as the in-process alarm does.
+    from nbclient.exceptions import CellTimeoutError
+
+    if isinstance(exc, CellTimeoutError):
+        return ReportTimeout(f"Báo cáo chạy quá thời gian cho phép ({seconds:g} s)")
+    return exc
 
 
 @contextmanager
@@ -212,7 +207,6 @@ def enter_own_group() -> None:
 
 def _report_main(task: ReportTask, conn: multiprocessing.connection.Connection) -> None:
     enter_own_group()
-    apply_environment(task.environment)
     try:
         run = execute_report(task)
     except BaseException:

@@ -10,8 +10,8 @@ from typing import Any
 
 import jinja2
 
-from . import formats as fmt
-from .model import Catalogue, Kind, OrgTree, Outcome, Result, Status
+from .. import formats as fmt
+from ..model import Catalogue, Kind, OrgTree, Outcome, Result, Status
 
 MAX_NAMED_UNITS = 12  # beyond this a list of units reads as noise; the appendix has the rest
 

@@ -14,6 +14,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ..errors import BrowserNotFoundError
+from ..report.fonts import font_face_css
+
 if TYPE_CHECKING:
     import nbformat
     from nbconvert import HTMLExporter
@@ -21,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BROWSER_ENV_VAR",
-    "BrowserNotFoundError",
     "PdfPrinter",
     "find_browser",
     "render_html",
@@ -31,7 +33,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_NAME = "reportkit"
 
 # papermill's parameter cells hold run settings, not report content.
@@ -94,10 +96,6 @@ WINDOW = {"width": 16, "height": 16}
 _EXPORT_LOCK = threading.Lock()
 
 
-class BrowserNotFoundError(RuntimeError):
-    """No Chromium-family browser to print PDFs with."""
-
-
 @functools.cache
 def _exporter() -> HTMLExporter:
     # Building the exporter and compiling its templates takes ~0.5 s; later calls reuse it.
@@ -139,8 +137,6 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) ->
     `title` becomes the HTML <title> and so the PDF's document title; without it the
     notebook's metadata.title, else "Báo cáo". Safe to call from several threads.
     """
-    from .fonts import font_face_css
-
     resources = {"report_title": title, "font_face_css": font_face_css()}
     with _EXPORT_LOCK:
         html, _ = _exporter().from_notebook_node(notebook, resources=resources)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from . import formats as fmt
+from .. import formats as fmt
+from ..model import Catalogue, Kind, OrgTree, Result, Status
 from .metrics import Standing, percent_of_due
-from .model import Catalogue, Kind, OrgTree, Result, Status
 from .narrative import describe_money_unit, describe_total_pair, describe_year_on_year, render_text
 
 STATUS_CLASS = {

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from .. import __version__
 
-if TYPE_CHECKING:  # the command imports this module to ask a server to build: keep it light
-    from .model import Period
+if TYPE_CHECKING:  # the build imports this module before it knows there is work: keep it light
+    from ..model import Period
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 # Packages whose version can change a report's bytes (tables, charts, HTML, notebook).
 REPORT_PACKAGES = (

@@ -12,17 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-MANIFEST_NAME = "manifest.json"
-LOCK_NAME = ".build.lock"  # the lock file of earlier versions, removed when found
+from ..errors import BuildBusyError
+from ..paths import EXECUTED_DIR, LOCK_FILE, LOGS_DIR, MANIFEST_FILE
+from .export import write_atomic
+
 FORMAT = 1
 
 BUILT, FAILED = "built", "failed"
-LOGS_DIR = "logs"  # what each report's cells printed; not an output a report needs to be current
-
-
-def log_name(stem: str) -> str:
-    """Where a report's build log goes, relative to the period's output folder."""
-    return f"{LOGS_DIR}/{stem}.log"
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,7 @@ class Manifest:
     def load(cls, out_dir: Path, period: str) -> Manifest:
         """The saved manifest; a missing or unreadable one is empty (everything is rebuilt)."""
         try:
-            raw = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+            raw = json.loads((out_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
             if raw.get("format") != FORMAT or raw.get("period") != period:
                 return cls(out_dir, period)
             entries = {stem: _entry_from_json(stem, e) for stem, e in raw["reports"].items()}
@@ -136,9 +132,7 @@ class Manifest:
         return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
     def save(self) -> Path:
-        from .export import write_atomic
-
-        return write_atomic(self.out_dir / MANIFEST_NAME, self.to_json())
+        return write_atomic(self.out_dir / MANIFEST_FILE, self.to_json())
 
 
 @contextlib.contextmanager
@@ -159,10 +153,10 @@ def period_lock(out_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise SystemExit(f"Một lần lập báo cáo khác đang ghi vào {out_dir}; hãy chờ nó xong.") from None
+            raise BuildBusyError(f"Một lần lập báo cáo khác đang ghi vào {out_dir}; hãy chờ nó xong.") from None
         # Earlier versions locked a file in the folder; under the lock it is safe to remove.
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(out_dir / LOCK_NAME)
+            os.unlink(out_dir / LOCK_FILE)
         yield
     finally:
         os.close(handle)  # closing releases the lock
@@ -174,7 +168,7 @@ def remove_stale_temp_files(out_dir: Path) -> list[Path]:
     Called under the period lock, so no other build is writing them.
     """
     removed = []
-    for folder in (out_dir, out_dir / "notebooks", out_dir / LOGS_DIR):
+    for folder in (out_dir, out_dir / EXECUTED_DIR, out_dir / LOGS_DIR):
         for path in folder.glob(".*.tmp"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)

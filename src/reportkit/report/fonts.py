@@ -16,7 +16,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+from ..errors import FontError
+
+FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 # The name charts and pages use; no installed font is called this, so it is always these files.
 FAMILY = "Reportkit Serif"
 # (file, CSS font-weight, CSS font-style)
@@ -31,10 +33,6 @@ REINSTALL_HINT = (
     f"trong {FONT_DIR}."
 )
 MAX_LISTED = 20  # characters named in the message; the rest are counted
-
-
-class FontError(RuntimeError):
-    """The report font cannot print the report's text, or its files are missing."""
 
 
 def font_files() -> list[Path]:
@@ -132,7 +130,7 @@ def iter_text(value: Any, _seen: set[int] | None = None) -> Iterator[str]:
 
 
 # Parameters that are places on this machine, not words of the report.
-UNPRINTED_PARAMS = ("data_dir", "params_dir", "figures_file")
+UNPRINTED_PARAMS = ("data_dir", "params_dir", "figures_file", "store_dir")
 
 
 def printed_params(params: Mapping[str, Any]) -> dict[str, Any]:

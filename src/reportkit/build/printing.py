@@ -11,14 +11,11 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from ..errors import PrintError
 from .isolate import PROCESSES, ProcessGroup, describe_error, enter_own_group
 from .speedups import skip_unused_imports
 
 PRINT_TIMEOUT_S = 120.0  # one page; the browser's own steps time out after 60 s
-
-
-class PrintError(RuntimeError):
-    """A page could not be printed, or the browser could not be started."""
 
 
 def _printer_main(browser: str | None, conn: multiprocessing.connection.Connection) -> None:

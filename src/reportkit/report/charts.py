@@ -10,9 +10,9 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import formats as fmt
+from .. import formats as fmt
+from ..model import Kind, Result, Status
 from .fonts import register_with_matplotlib
-from .model import Kind, Result, Status
 from .narrative import describe_year_on_year
 
 WIDTH_IN = 6.3  # the A4 text block (210 mm less 30 + 15 mm margins) is 6,5 in

@@ -10,7 +10,6 @@ import os
 import re
 import threading
 import time
-import unicodedata
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -18,29 +17,50 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from .. import __version__
+from ..errors import BuildError, DataError
+from ..model import OrgTree, Period, describe_unknown_units
+from ..paths import (
+    EXECUTED_DIR,
+    INDEX_FILE,
+    ProjectPaths,
+    defaults_file,
+    levels_file,
+    log_name,
+    narrative_file,
+    periods_file,
+    unit_params_file,
+    wording_file,
+)
+from ..report.fonts import check_coverage, iter_text, printed_params
+from ..report.inputs import (
+    ReportLoader,
+    known_period,
+    load_analyst_text,
+    load_catalogue,
+    load_org_tree,
+    load_periods,
+    read_yaml,
+)
+from ..vntext import slugify
+from .export import first_line, write_atomic
 from .fingerprint import combine, digest_bytes, digest_notebook, fingerprint_kit, package_versions
-from .intake import DataError, ReportLoader, load_org_tree, load_periods, read_yaml
 from .isolate import ReportRun, ReportTask
 from .manifest import (
     BUILT,
     FAILED,
     Entry,
     Manifest,
-    log_name,
     now_utc,
     period_lock,
     remove_stale_temp_files,
 )
-from .model import OrgTree, Period, describe_unknown_units
 from .spec import (
     ENGINES,
-    STORE_ENV,
     BuildOptions,
     Job,
     JobResult,
     JobState,
-    Layout,
     PlanSummary,
 )
 
@@ -66,17 +86,10 @@ class Plan:
     jobs: tuple[Job, ...]
 
 
-def slugify(text: str) -> str:
-    """ASCII file-name part: "Quận Ô Môn" -> "quan-o-mon"."""
-    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    ascii_text = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
-
-
-def notebook_for(tree: OrgTree, code: str, layout: Layout) -> Path:
+def notebook_for(tree: OrgTree, code: str, paths: ProjectPaths) -> Path:
     """The city notebook for a root unit, the district notebook for every other unit."""
     name = "city.ipynb" if not tree[code].parent_code else "district.ipynb"
-    return layout.notebooks / name
+    return paths.notebooks_dir / name
 
 
 def report_units(tree: OrgTree, levels: Sequence[str] = DEFAULT_LEVELS) -> list[str]:
@@ -102,53 +115,51 @@ def _check_levels(tree: OrgTree, levels: Sequence[str]) -> None:
     known = sorted({u.level for u in tree.units.values()})
     unknown = [level for level in levels if level not in known]
     if unknown:
-        raise SystemExit(f"Cấp không có trong cây tổ chức: {', '.join(unknown)} (có: {', '.join(known)})")
+        raise DataError(f"Cấp không có trong cây tổ chức: {', '.join(unknown)} (có: {', '.join(known)})")
 
 
 def plan_build(
-    layout: Layout, period: str | None = None, units: Sequence[str] = (), levels: Sequence[str] = ()
+    paths: ProjectPaths, period: str | None = None, units: Sequence[str] = (), levels: Sequence[str] = ()
 ) -> Plan:
     """The period to build and one job per unit (named units, else the units of `levels`)."""
-    periods, default = load_periods(layout.data / "periods.yaml")
-    period = period or default
-    if period not in periods:
-        known = ", ".join(f"{p.id} ({p.label})" for p in periods.values())
-        raise SystemExit(f"Kỳ báo cáo {period} không có trong data/periods.yaml. Các kỳ có: {known}.")
-    current = periods[period]
-    org_files = (layout.data / current.org, layout.data / "org" / "levels.yaml")
+    periods, default = load_periods(periods_file(paths.data_dir))
+    current = known_period(periods, period or default)
+    period = current.id
+    org_files = (paths.data_dir / current.org, levels_file(paths.data_dir))
     tree = load_org_tree(*org_files)
     unknown = [u for u in units if u not in tree]
     if unknown:
-        raise SystemExit(describe_unknown_units(tree, unknown, current.org))
+        raise DataError(describe_unknown_units(tree, unknown, current.org))
     _check_levels(tree, levels)
     codes = units or report_units(tree, levels or DEFAULT_LEVELS)
-    defaults = read_yaml(layout.params / "defaults.yaml")
-    jobs = tuple(_job(layout, tree, code, period, defaults) for code in codes)
+    defaults = read_yaml(defaults_file(paths.params_dir))
+    jobs = tuple(_job(paths, tree, code, period, defaults) for code in codes)
     previous = periods.get(current.same_period_last_year or "")
     return Plan(current, previous, tree, org_files, jobs)
 
 
 def _unit_params(params_dir: Path, code: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
     # intake.load_unit_params, with defaults.yaml read once per plan rather than per unit.
-    own = params_dir / "units" / f"{code}.yaml"
+    own = unit_params_file(params_dir, code)
     return {**defaults, **(read_yaml(own) if own.is_file() else {})}
 
 
-def _job(layout: Layout, tree: OrgTree, code: str, period: str, defaults: Mapping[str, Any]) -> Job:
+def _job(paths: ProjectPaths, tree: OrgTree, code: str, period: str, defaults: Mapping[str, Any]) -> Job:
     title = tree.title(code)
-    params = _unit_params(layout.params, code, defaults)
+    params = _unit_params(paths.params_dir, code, defaults)
     params.update(
         unit_code=code,
         period=period,
-        data_dir=str(layout.data.resolve()),
-        params_dir=str(layout.params.resolve()),
+        data_dir=str(paths.data_dir.resolve()),
+        params_dir=str(paths.params_dir.resolve()),
+        store_dir=str(paths.store_dir.resolve()),
     )
-    return Job(code, title, notebook_for(tree, code, layout), f"{code}-{slugify(title)}", params)
+    return Job(code, title, notebook_for(tree, code, paths), f"{code}-{slugify(title)}", params)
 
 
-def plan_jobs(layout: Layout, period: str | None = None, units: Sequence[str] = ()) -> tuple[str, list[Job]]:
+def plan_jobs(paths: ProjectPaths, period: str | None = None, units: Sequence[str] = ()) -> tuple[str, list[Job]]:
     """The period to build and one job per unit (all reported units when none are named)."""
-    plan = plan_build(layout, period, units)
+    plan = plan_build(paths, period, units)
     return plan.period.id, list(plan.jobs)
 
 
@@ -163,7 +174,7 @@ def loader_reads(loader: ReportLoader, parameters: Mapping[str, Any]) -> dict[st
 
 
 def fingerprint_jobs(
-    layout: Layout, plan: Plan, versions: Mapping[str, str] | None = None
+    paths: ProjectPaths, plan: Plan, versions: Mapping[str, str] | None = None
 ) -> dict[str, dict[str, str]]:
     """Every job's inputs by name: what its loader reads, its notebook, and the kit."""
     kit = fingerprint_kit(versions)
@@ -178,7 +189,7 @@ Listener = Callable[[JobResult], None]
 
 
 def build_period(
-    layout: Layout,
+    paths: ProjectPaths,
     period: str | None = None,
     units: Sequence[str] = (),
     workers: int | None = None,
@@ -195,25 +206,25 @@ def build_period(
 
     `workers` and `browser` override `options`; `on_plan` is called once the reports are
     known, and `on_start` and `on_done` on this thread as each report starts and ends
-    (skipped ones end at once). `printer` is a running print service to use (the build
-    server's); without it the build starts its own.
+    (skipped ones end at once). `printer` is a running print service to use; without
+    it the build starts its own.
     """
     options = options or BuildOptions()
     options = dataclasses.replace(
         options, workers=workers or options.workers or default_workers(), browser=browser or options.browser
     )
     if options.engine not in ENGINES:
-        raise SystemExit(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
-    plan = plan_build(layout, period, units, levels)
-    check_plan_font(layout, plan)
-    out_dir = layout.outputs(plan.period.id)
+        raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
+    plan = plan_build(paths, period, units, levels)
+    check_plan_font(paths, plan)
+    out_dir = paths.outputs(plan.period.id)
     if on_plan:
         on_plan(PlanSummary(plan.period.id, len(plan.jobs), out_dir))
     with period_lock(out_dir):
         remove_stale_temp_files(out_dir)
         manifest = Manifest.load(out_dir, plan.period.id)
         versions = package_versions()  # read once: the fingerprints and the manifest both need them
-        inputs = fingerprint_jobs(layout, plan, versions)
+        inputs = fingerprint_jobs(paths, plan, versions)
         results: dict[str, JobResult] = {}
         todo: list[Job] = []
         changed: dict[str, tuple[str, ...]] = {}
@@ -233,17 +244,14 @@ def build_period(
         if todo:
             run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
             results.update(run.run(longest_first(todo, manifest)))
-        if todo or not (out_dir / "index.html").is_file():
+        if todo or not (out_dir / INDEX_FILE).is_file():
             write_index(out_dir, plan, manifest)
     return plan.period.id, [results[job.stem] for job in plan.jobs]
 
 
-def check_plan_font(layout: Layout, plan: Plan) -> None:
+def check_plan_font(paths: ProjectPaths, plan: Plan) -> None:
     """Before any report runs: the report font has every character of the wording, catalogue,
     units, parameters and analyst texts the plan's reports will print (fonts.FontError if not)."""
-    from .fonts import check_coverage, iter_text, printed_params
-    from .intake import load_analyst_text, load_catalogue
-
     def read(load: Callable[[Path], Any], path: Path) -> Any:
         try:
             return load(path)
@@ -251,15 +259,15 @@ def check_plan_font(layout: Layout, plan: Plan) -> None:
             return None  # unreadable: each report fails on it and says why
 
     texts = [
-        iter_text(read(read_yaml, layout.data / "wording" / "vi.yaml")),
+        iter_text(read(read_yaml, wording_file(paths.data_dir))),
         iter_text(plan.tree),
         iter_text((plan.period, plan.previous)),
     ]
     if plan.period.catalogue:
-        texts.append(iter_text(read(load_catalogue, layout.data / plan.period.catalogue)))
+        texts.append(iter_text(read(load_catalogue, paths.data_dir / plan.period.catalogue)))
     for job in plan.jobs:
         texts.append(iter_text(printed_params(job.parameters)))
-        narrative = layout.params / "narrative" / plan.period.id / f"{job.unit_code}.md"
+        narrative = narrative_file(paths.params_dir, plan.period.id, job.unit_code)
         texts.append(iter_text(read(load_analyst_text, narrative)))
     check_coverage(itertools.chain.from_iterable(texts), f"các báo cáo kỳ {plan.period.id}")
 
@@ -340,7 +348,7 @@ class BuildRun:
         from .isolate import PROCESSES
         from .printing import PrintService
 
-        (self.out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+        (self.out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
         executor = make_executor(self.options.workers, self.options.scheduler)
         executor.start()
         # While the fork server warms up on one core, load the writer here on the other.
@@ -392,11 +400,10 @@ class BuildRun:
         return ReportTask(
             stem=job.stem,
             notebook=str(job.notebook.resolve()),
-            output_path=str(self.out_dir.resolve() / "notebooks" / f"{job.stem}.ipynb"),
+            output_path=str(self.out_dir.resolve() / EXECUTED_DIR / f"{job.stem}.ipynb"),
             parameters=job.parameters,
             engine=self.options.engine,
             timeout=self.options.timeout,
-            environment={STORE_ENV: os.environ.get(STORE_ENV)},
             strict=self.options.strict,
         )
 
@@ -412,8 +419,6 @@ class BuildRun:
             # Nothing of a draft is written in a final run: the last PDF stays as it was.
             self._fail(job, run, draft.describe_final_error())
         elif run.pdf is not None:
-            from .export import write_atomic
-
             write_atomic(self.out_dir / f"{job.stem}.pdf", run.pdf)
             self._succeed(job, run)
         else:
@@ -429,8 +434,6 @@ class BuildRun:
 
     def _succeed(self, job: Job, run: ReportRun) -> None:
         # The PDF is in place (atomically); now the page and the notebook that match it.
-        from .export import write_atomic
-
         html = write_atomic(self.out_dir / f"{job.stem}.html", run.html or "")
         self._write_notebook(job, run)
         draft = read_draft(run.html)
@@ -444,10 +447,8 @@ class BuildRun:
         self._finish(job, JobState.FAILED, error or "lỗi không rõ", None, None, run.log)
 
     def _write_notebook(self, job: Job, run: ReportRun) -> None:
-        from .export import write_atomic
-
         if run.notebook is not None:
-            write_atomic(self.out_dir / "notebooks" / f"{job.stem}.ipynb", run.notebook)
+            write_atomic(self.out_dir / EXECUTED_DIR / f"{job.stem}.ipynb", run.notebook)
         # What the cells printed goes to the log beside it, never to the page; a clean run
         # leaves no log, so one found there is this build's.
         log = self.out_dir / log_name(job.stem)
@@ -489,8 +490,6 @@ class BuildRun:
             )
         )
         self.unsaved = True
-        from .export import first_line
-
         kept = self.manifest.kept_note(job.stem)
         changed = self.changed.get(job.stem, ())
         result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log), kept, draft)
@@ -519,12 +518,10 @@ def write_index(out_dir: Path, plan: Plan, manifest: Manifest) -> Path:
     """outputs/<period>/index.html: every report of the period the manifest knows, and what failed."""
     import jinja2
 
-    from .export import write_atomic
-
     order = _unit_order(plan)
     entries = sorted(manifest.entries.values(), key=lambda e: (order.get(e.unit, len(order)), e.stem))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "fragments"),
+        loader=jinja2.FileSystemLoader(Path(__file__).resolve().parents[1] / "templates" / "fragments"),
         autoescape=True,
     )
     html = env.get_template("index.html.j2").render(
@@ -534,4 +531,4 @@ def write_index(out_dir: Path, plan: Plan, manifest: Manifest) -> Path:
         built_at=dt.datetime.now().strftime("%d/%m/%Y %H:%M"),
         version=__version__,
     )
-    return write_atomic(out_dir / "index.html", html)
+    return write_atomic(out_dir / INDEX_FILE, html)

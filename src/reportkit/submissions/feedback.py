@@ -7,8 +7,8 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from .model import Plan
-from .receive import Received
+from ..model import Plan
+from .intake import Received
 from .store import TracedFigure
 from .validate import Location, Problem, Severity, show_number
 

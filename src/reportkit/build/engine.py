@@ -14,6 +14,8 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
+from ..errors import CellError
+
 ENGINE_NAME = "reportkit"
 
 # The backend ipykernel makes matplotlib's default: figures become display_data outputs.
@@ -29,10 +31,6 @@ LANGUAGE_INFO = {
     "nbconvert_exporter": "python",
     "file_extension": ".py",
 }
-
-
-class CellError(Exception):
-    """A cell raised; its error output is already in the cell, as a kernel would put it."""
 
 
 class OutputCollector:

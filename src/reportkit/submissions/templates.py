@@ -16,10 +16,11 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import __version__
-from .build import slugify
-from .formats import format_threshold
-from .intake import (
+from .. import __version__
+from ..formats import format_threshold
+from ..model import Indicator, Kind, Measure, Plan
+from ..vntext import slugify
+from .read import (
     IDENTITY_SHEET,
     KEY_CODE,
     KEY_MARK,
@@ -29,7 +30,6 @@ from .intake import (
     MEASURE_PREFIX,
     TEMPLATE_VERSION,
 )
-from .model import Indicator, Kind, Measure, Plan
 from .validate import SUBMITTING_LEVEL, level_word
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"

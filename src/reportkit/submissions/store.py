@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import closing
@@ -12,13 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .model import FigureSet
-from .spec import STORE_ENV
+from ..errors import StoreError
+from ..model import FigureSet
+from ..paths import STORE_ARCHIVE, store_db
 from .validate import CheckedFigure, Problem
 
-DB_NAME = "reportkit.sqlite"
-DB_SUFFIX = ".sqlite"
-ARCHIVE = "archive"
 SCHEMA_VERSION = "1"
 
 SCHEMA = """
@@ -65,10 +62,6 @@ CREATE VIEW IF NOT EXISTS current_figure AS
 """
 
 
-class StoreError(LookupError):
-    """The store the reports need is not there; the message says what to run."""
-
-
 @dataclass(frozen=True)
 class NewSubmission:
     """A checked file about to be stored."""
@@ -86,7 +79,7 @@ class NewSubmission:
 
     @property
     def archive_name(self) -> str:
-        return f"{ARCHIVE}/{self.sha256}.{self.kind}"
+        return f"{STORE_ARCHIVE}/{self.sha256}.{self.kind}"
 
 
 @dataclass(frozen=True)
@@ -107,15 +100,6 @@ class TracedFigure:
     older: int  # how many earlier submissions of the same unit and period it replaced
 
 
-def locate_store(root: Path) -> Path:
-    """The store folder: $REPORTKIT_STORE, else <project>/store."""
-    return Path(os.environ.get(STORE_ENV) or Path(root) / "store")
-
-
-def locate_db(root: Path) -> Path:
-    return locate_store(root) / DB_NAME
-
-
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
@@ -129,7 +113,7 @@ def as_utc_text(moment: dt.datetime) -> str:
 def open_store(store_dir: Path) -> sqlite3.Connection:
     """Open (creating if need be) the store for writing; transactions are explicit."""
     store_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(store_dir / DB_NAME, isolation_level=None, timeout=30)
+    conn = sqlite3.connect(store_db(store_dir), isolation_level=None, timeout=30)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.executescript(SCHEMA)  # every statement is "IF NOT EXISTS": opening twice is harmless
@@ -193,7 +177,10 @@ def write_submission(
         sidecar = {"sha256": new.sha256, "file_name": new.file_name, "received_at": new.received_at}
         for path, content in (
             (store_dir / new.archive_name, data),
-            (store_dir / ARCHIVE / f"{new.sha256}.json", json.dumps(sidecar, ensure_ascii=False).encode()),
+            (
+                store_dir / STORE_ARCHIVE / f"{new.sha256}.json",
+                json.dumps(sidecar, ensure_ascii=False).encode(),
+            ),
         ):
             if _write_once(path, content):
                 created.append(path)

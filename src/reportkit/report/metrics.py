@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-from . import formats as fmt
-from .model import (
+from .. import formats as fmt
+from ..model import (
     Catalogue,
     FigureSet,
     Indicator,
@@ -298,7 +298,8 @@ def compute_ranking(results_by_unit: Mapping[str, Sequence[Result]]) -> tuple[St
         totals = [p for p in totals if p is not None]
         mean = _div(sum(totals, Decimal(0)), Decimal(len(totals))) if totals else None
         rows.append((code, reached, len(judged), mean))
-    rows.sort(key=lambda r: (-r[1], -(r[3] if r[3] is not None else Decimal(-1))))
+    # No mean at all ranks after any mean, a negative one included (a fund that shrank).
+    rows.sort(key=lambda r: (-r[1], r[3] is None, -(r[3] or 0)))
     standings, rank = [], 0
     for position, (code, reached, judged, mean) in enumerate(rows, start=1):
         tied = standings and (reached, mean) == (standings[-1].reached, standings[-1].mean_total_percent)

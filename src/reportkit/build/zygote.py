@@ -20,9 +20,10 @@ import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 from papermill.engines import papermill_engines  # noqa: E402
 
-from . import charts, document, engine, export, fonts, intake, metrics, narrative, tables  # noqa: F401, E402
-from . import formats as fmt  # noqa: E402
-from .model import Indicator, Kind, Outcome, Result, Status  # noqa: E402
+from .. import formats as fmt  # noqa: E402
+from ..model import Indicator, Kind, Outcome, Result, Status  # noqa: E402
+from ..report import charts, document, fonts, inputs, metrics, narrative, tables  # noqa: F401, E402
+from . import engine, export  # noqa: E402
 
 # Made-up words and numbers, never a unit's: the warm-up must leave no report's data in
 # the process every report is forked from.

@@ -1,7 +1,7 @@
-"""Build spec: the settings, jobs and results passed between the command, the build and its server.
+"""Build spec: the settings, jobs and results passed between the command and the build.
 
-Light to import on purpose: `reportkit build` hands its build to a running server before it
-loads anything heavy, so the server starts on the reports sooner.
+Light to import on purpose: the command imports it before it knows whether anything needs
+building, and a build with nothing to do must not load pandas or matplotlib.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 DEFAULT_TIMEOUT_S = 600.0  # a report may run this long before it is failed
 ENGINES = {"inprocess": "reportkit", "kernel": None}  # --engine -> papermill engine name
 DEFAULT_ENGINE = "inprocess"
-STORE_ENV = "REPORTKIT_STORE"  # a store folder other than <project>/store (tests, a second office)
 
 
 class JobState(StrEnum):
@@ -50,29 +49,6 @@ class JobResult:
     @property
     def ok(self) -> bool:
         return self.state is not JobState.FAILED
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where a project's inputs are and where a period's outputs go."""
-
-    root: Path
-    output_root: Path | None = None  # default: <root>/outputs
-
-    @property
-    def data(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def params(self) -> Path:
-        return self.root / "params"
-
-    @property
-    def notebooks(self) -> Path:
-        return self.root / "notebooks"
-
-    def outputs(self, period: str) -> Path:
-        return (self.output_root or self.root / "outputs") / period
 
 
 @dataclass(frozen=True)

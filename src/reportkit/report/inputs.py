@@ -1,0 +1,492 @@
+"""A report's inputs: the kit's data files (organisation tree, catalogue, periods, targets),
+the period's figures (from the store, or a CSV file), the unit's parameters and analyst's text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..build.fingerprint import Reads, describe_period
+from ..errors import DataError, UnknownPeriodError
+from ..model import (
+    Catalogue,
+    Constraint,
+    Field,
+    Figure,
+    FigureSet,
+    Indicator,
+    Kind,
+    Measure,
+    OrgTree,
+    Period,
+    Plan,
+    ReportInputs,
+    Target,
+    Unit,
+)
+from ..paths import (
+    PERIODS_FILE,
+    STORE_DB_SUFFIX,
+    default_store_dir,
+    defaults_file,
+    levels_file,
+    narrative_file,
+    narrative_name,
+    periods_file,
+    store_db,
+    unit_params_file,
+    wording_file,
+)
+from ..submissions import store
+from ..vntext import clean_text
+from .fonts import check_report_inputs
+
+SAMPLE_SOURCE = "sample"
+
+
+# libyaml's parser, where PyYAML was built with it: the same safe loading, ten times faster
+# on the catalogue and wording files that every report reads.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=SAFE_LOADER) or {}
+    except FileNotFoundError as exc:
+        raise DataError(f"Không tìm thấy tệp {path}") from exc
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return [{k: clean_text(v or "") for k, v in row.items()} for row in csv.DictReader(fh)]
+    except FileNotFoundError as exc:
+        raise DataError(f"Không tìm thấy tệp {path}") from exc
+
+
+def load_org_tree(units_path: Path, levels_path: Path) -> OrgTree:
+    """Read a `code,name,kind,parent_code` file into a tree; levels come from the kind."""
+    levels = read_yaml(levels_path)
+    level_of_kind = {
+        clean_text(kind): level for level, spec in levels["levels"].items() for kind in spec["kinds"]
+    }
+    units: dict[str, Unit] = {}
+    for row in read_csv_rows(units_path):
+        kind = row["kind"]
+        if kind not in level_of_kind:
+            raise DataError(f"{units_path}: loại đơn vị '{kind}' chưa có trong {levels_path}")
+        units[row["code"]] = Unit(
+            row["code"], row["name"], kind, row["parent_code"] or None, level_of_kind[kind]
+        )
+    _check_tree(units, units_path)
+    titles = {clean_text(k): v for k, v in levels.get("association_titles", {}).items()}
+    return OrgTree(units, titles)
+
+
+def _check_tree(units: dict[str, Unit], path: Path) -> None:
+    for unit in units.values():
+        if unit.parent_code and unit.parent_code not in units:
+            raise DataError(f"{path}: đơn vị {unit.code} có mã cấp trên {unit.parent_code} không tồn tại")
+    for unit in units.values():
+        seen = {unit.code}
+        parent = unit.parent_code
+        while parent:
+            if parent in seen:
+                raise DataError(f"{path}: cây đơn vị có vòng lặp tại mã {unit.code}")
+            seen.add(parent)
+            parent = units[parent].parent_code
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    raw = read_yaml(path)
+    measures = {m["id"]: Measure(**{k: clean_text(str(v)) for k, v in m.items()}) for m in raw["measures"]}
+    indicators = tuple(_indicator(spec) for spec in raw["indicators"])
+    catalogue = Catalogue(
+        plan=raw.get("plan", {}),
+        fields=tuple(Field(f["id"], clean_text(f["title"])) for f in raw["fields"]),
+        measures=measures,
+        indicators=indicators,
+        constraints=tuple(Constraint(tuple(c["lhs"]), c["rhs"]) for c in raw.get("constraints", [])),
+        excluded=tuple(raw.get("excluded", [])),
+    )
+    _check_catalogue(catalogue, path)
+    return catalogue
+
+
+def _indicator(spec: dict) -> Indicator:
+    text = {k: clean_text(str(spec[k])) for k in ("short", "name", "lead", "unit") if k in spec}
+    return Indicator(
+        id=spec["id"],
+        field=spec["field"],
+        kind=Kind(spec["kind"]),
+        measure=spec.get("measure"),
+        numerator=spec.get("numerator"),
+        denominator=spec.get("denominator"),
+        city_target=_decimal(spec.get("city_target")),
+        threshold=_decimal(spec.get("threshold")),
+        minimum=spec.get("minimum"),
+        level=spec.get("level"),
+        per=spec.get("per"),
+        **text,
+    )
+
+
+def _check_catalogue(catalogue: Catalogue, path: Path) -> None:
+    field_ids = {f.id for f in catalogue.fields}
+    for ind in catalogue.indicators:
+        if ind.field not in field_ids:
+            raise DataError(f"{path}: chỉ tiêu {ind.id} thuộc lĩnh vực lạ '{ind.field}'")
+        for measure in ind.measures:
+            if measure not in catalogue.measures:
+                raise DataError(f"{path}: chỉ tiêu {ind.id} dùng số liệu lạ '{measure}'")
+        if ind.kind is Kind.SHARE and ind.threshold is None:
+            raise DataError(f"{path}: chỉ tiêu tỷ lệ {ind.id} thiếu ngưỡng (threshold)")
+        if ind.kind is Kind.MINIMUM and (ind.minimum is None or not ind.level):
+            raise DataError(f"{path}: chỉ tiêu {ind.id} thiếu mức tối thiểu hoặc cấp áp dụng")
+
+
+def load_periods(path: Path) -> tuple[dict[str, Period], str]:
+    """All periods by id, and the default period's id."""
+    raw = read_yaml(path)
+    periods = {pid: _period(pid, spec) for pid, spec in raw["periods"].items()}
+    return periods, raw.get("default", next(iter(periods)))
+
+
+def _period(pid: str, spec: dict) -> Period:
+    report_date = spec.get("report_date")
+    if isinstance(report_date, str):
+        report_date = dt.date.fromisoformat(report_date)
+    return Period(
+        id=pid,
+        year=int(spec["year"]),
+        months=int(spec["months"]),
+        review=spec["review"],
+        label=clean_text(spec["label"]),
+        org=spec["org"],
+        catalogue=spec.get("catalogue"),
+        targets=spec.get("targets"),
+        progress=Fraction(str(spec.get("progress", 1))),
+        same_period_last_year=spec.get("same_period_last_year"),
+        report_date=report_date,
+    )
+
+
+def load_targets(path: Path) -> dict[tuple[str, str], Target]:
+    """Targets by (unit_code, indicator_id)."""
+    targets = {}
+    for row in read_csv_rows(path):
+        target = Target(row["unit_code"], row["indicator_id"], Decimal(row["target"]), row["basis"])
+        targets[(target.unit_code, target.indicator_id)] = target
+    return targets
+
+
+def load_plan_targets(
+    targets_path: Path, catalogue: Catalogue, catalogue_path: Path, tree: OrgTree
+) -> dict[tuple[str, str], Target]:
+    """Every target of the plan, each from the one file that gives it: the city's totals from the
+    catalogue (`city_target`), the other units' from the targets file.
+
+    A target in both files is refused, not settled by a silent choice: the two could disagree, and
+    an edit to one of them would then change nothing, or not what its author meant."""
+    targets = load_targets(targets_path)
+    cities = [u.code for u in tree.roots()]
+    for ind in catalogue.indicators:
+        if ind.city_target is None:
+            continue
+        for city in cities:
+            if (city, ind.id) in targets:
+                raise DataError(
+                    f"Chỉ tiêu {ind.id} của đơn vị {city} có ở cả {catalogue_path} (city_target) và "
+                    f"{targets_path}; mỗi chỉ tiêu chỉ được ghi ở một nơi: xóa một trong hai."
+                )
+            targets[(city, ind.id)] = Target(city, ind.id, ind.city_target, "plan")
+    return targets
+
+
+def load_figures(path: Path) -> list[tuple[str, Figure]]:
+    """Rows of a `period,unit_code,measure,value,source` file as (period, Figure)."""
+    rows = []
+    for line, row in enumerate(read_csv_rows(path), start=2):
+        try:
+            value = Decimal(row["value"])
+        except InvalidOperation as exc:
+            raise DataError(f"{path}, dòng {line}: giá trị '{row['value']}' không phải số") from exc
+        figure = Figure(row["unit_code"], row["measure"], value, row.get("source", ""))
+        rows.append((row["period"], figure))
+    return rows
+
+
+def select_figures(rows: Iterable[tuple[str, Figure]], period: str) -> FigureSet:
+    """The figures of one period; it is sample data if any of them is."""
+    chosen = [f for p, f in rows if p == period]
+    values = {(f.unit_code, f.measure): f.value for f in chosen}
+    return FigureSet(period, values, any(f.source == SAMPLE_SOURCE for f in chosen))
+
+
+def load_analyst_text(path: Path) -> str | None:
+    """The analyst's Markdown for sections II-IV, or None where none is written."""
+    if not path.is_file():
+        return None
+    return clean_text(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """One period's figures as read, by unit, so that each report takes (and digests) its subtree's only."""
+
+    period: str
+    is_sample: bool  # any current submission of the period is a sample: every report says so
+    source: str
+    by_unit: Mapping[str, tuple[tuple[str, Decimal, bool], ...]]  # unit -> (measure, value, row is sample)
+
+    @classmethod
+    def from_rows(
+        cls, period: str, source: str, rows: Iterable[tuple[str, str, Decimal, bool]], is_sample: bool
+    ) -> PeriodFigures:
+        by_unit: dict[str, list[tuple[str, Decimal, bool]]] = {}
+        for unit, measure, value, sample in rows:
+            by_unit.setdefault(unit, []).append((measure, value, sample))
+        return cls(period, is_sample, source, {u: tuple(sorted(r)) for u, r in by_unit.items()})
+
+    def subtree(self, codes: Iterable[str]) -> tuple[FigureSet, list[Any]]:
+        """The figures of these units, and what was read of them: each row, whether it is sample data."""
+        values, read = {}, []
+        for code in codes:
+            for measure, value, sample in self.by_unit.get(code, ()):
+                values[(code, measure)] = value
+                read.append([code, measure, str(value), sample])
+        return FigureSet(self.period, values, self.is_sample), [
+            self.period,
+            self.source,
+            self.is_sample,
+            read,
+        ]
+
+
+def load_period_rows(
+    data_dir: str | Path, source: str, period_id: str, store_dir: str | Path | None = None
+) -> PeriodFigures:
+    """The figures of one period, whatever the source: the store when `source` is blank (`store_dir`,
+    else store/ beside data/), a .sqlite file under data/ that it names, else a
+    `period,unit_code,measure,value,source` CSV file under data/."""
+    data_dir = Path(data_dir)
+    if not source or source.endswith(STORE_DB_SUFFIX):
+        db = store_db(store_dir or default_store_dir(data_dir)) if not source else data_dir / source
+        rows, sample = store.read_figure_rows(db, period_id)
+        return PeriodFigures.from_rows(period_id, source, rows, sample)
+    chosen = [f for p, f in load_figures(data_dir / source) if p == period_id]
+    rows = [(f.unit_code, f.measure, f.value, f.source == SAMPLE_SOURCE) for f in chosen]
+    # Later rows of a unit and measure win, as in select_figures.
+    last = {(unit, measure): (unit, measure, value, sample) for unit, measure, value, sample in rows}
+    return PeriodFigures.from_rows(period_id, source, last.values(), any(r[3] for r in rows))
+
+
+def load_period_figures(
+    data_dir: str | Path, source: str, period_id: str, store_dir: str | Path | None = None
+) -> FigureSet:
+    """All the figures of one period (see load_period_rows)."""
+    figures = load_period_rows(data_dir, source, period_id, store_dir)
+    return figures.subtree(figures.by_unit)[0]
+
+
+@dataclass(frozen=True)
+class PeriodInputs:
+    """What the reports of a period read, loaded once; `reads` the digests of what was read so far."""
+
+    period: Period
+    previous: Period | None
+    tree: OrgTree
+    catalogue: Catalogue
+    targets: Mapping[str, Mapping[tuple[str, str], Target]]  # by unit
+    figures: PeriodFigures
+    previous_figures: PeriodFigures | None
+    wording: Mapping[str, Any]
+    reads: Mapping[str, str]
+
+
+def load_period_inputs(
+    period: str = "",
+    data_dir: str | Path = "data",
+    figures_file: str = "",
+    store_dir: str | Path | None = None,
+) -> PeriodInputs:
+    """The period's shared inputs: periods, tree, catalogue, targets, figures, wording."""
+    data_dir, reads = Path(data_dir), Reads()
+    periods, default = load_periods(periods_file(data_dir))
+    current = known_period(periods, period or default)
+    if not current.catalogue or not current.targets:
+        raise DataError(f"Kỳ {current.id} không có kế hoạch (catalogue/targets) trong {PERIODS_FILE}")
+    previous = periods.get(current.same_period_last_year or "")
+    reads.value("periods", [describe_period(current), describe_period(previous)])
+    tree = load_org_tree(
+        reads.file("tree", data_dir / current.org), reads.file("levels", levels_file(data_dir))
+    )
+    catalogue_path = reads.file("catalogue", data_dir / current.catalogue)
+    catalogue = load_catalogue(catalogue_path)
+    targets: dict[str, dict[tuple[str, str], Target]] = {}
+    for key, target in load_plan_targets(data_dir / current.targets, catalogue, catalogue_path, tree).items():
+        targets.setdefault(target.unit_code, {})[key] = target  # read per subtree: unit_report_inputs
+    return PeriodInputs(
+        period=current,
+        previous=previous,
+        tree=tree,
+        catalogue=catalogue,
+        targets=targets,
+        figures=load_period_rows(data_dir, figures_file, current.id, store_dir),
+        previous_figures=(
+            load_period_rows(data_dir, figures_file, previous.id, store_dir) if previous else None
+        ),
+        wording=read_yaml(reads.file("wording", wording_file(data_dir))),
+        reads=reads,
+    )
+
+
+def unit_report_inputs(
+    shared: PeriodInputs, unit_code: str, params_dir: str | Path, params: Mapping[str, Any]
+) -> ReportInputs:
+    """One report's inputs out of its period's: the figures and targets of its unit's subtree only
+    (a report cannot show what it was not given), its narrative and parameters, and the digest of
+    each of these reads beside the period's."""
+    if unit_code not in shared.tree:
+        raise DataError(f"Mã đơn vị {unit_code} không có trong {shared.period.org}")
+    reads = Reads(shared.reads)
+    members = [u.code for u in shared.tree.walk(unit_code)]
+    figures, read = shared.figures.subtree(members)
+    reads.value("figures", read)
+    previous_figures = None
+    if shared.previous_figures is not None:
+        previous_figures, read = shared.previous_figures.subtree(members)
+    reads.value("figures_last_year", read if previous_figures is not None else None)
+    targets = {key: t for code in members for key, t in shared.targets.get(code, {}).items()}
+    reads.value("targets", [[t.unit_code, t.indicator_id, str(t.value), t.basis] for t in targets.values()])
+    reads.value("params", {"unit_code": unit_code, "figures_file": shared.figures.source, **params})
+    analyst = narrative_file(params_dir, shared.period.id, unit_code)
+    return ReportInputs(
+        unit_code=unit_code,
+        period=shared.period,
+        previous_period=shared.previous,
+        tree=shared.tree,
+        catalogue=shared.catalogue,
+        targets=targets,
+        figures=figures,
+        previous_figures=previous_figures,
+        wording=shared.wording,
+        params=params,
+        analyst_markdown=load_analyst_text(reads.file("narrative", analyst)),
+        analyst_path=f"params/{narrative_name(shared.period.id, unit_code)}",
+        reads=reads,
+    )
+
+
+class ReportLoader:
+    """Loads reports' inputs, each period's shared inputs once: the build plans a period's reports
+    with one, through the very call its notebooks make, without running them."""
+
+    def __init__(self) -> None:
+        self._periods: dict[tuple[str, str, str, str], PeriodInputs | Exception] = {}
+
+    def load(
+        self,
+        unit_code: str,
+        period: str = "",
+        data_dir: str | Path = "data",
+        params_dir: str | Path = "params",
+        figures_file: str = "",
+        store_dir: str | Path = "",
+        **params: Any,
+    ) -> ReportInputs:
+        key = (period, str(data_dir), figures_file or "", str(store_dir or ""))
+        if key not in self._periods:
+            try:
+                self._periods[key] = load_period_inputs(
+                    period, data_dir, figures_file or "", store_dir or None
+                )
+            except (DataError, LookupError, OSError, ValueError) as exc:
+                self._periods[key] = exc  # every report of the period fails the same way
+        shared = self._periods[key]
+        if isinstance(shared, Exception):
+            raise shared
+        return unit_report_inputs(shared, unit_code, params_dir, params)
+
+
+def load_report_inputs(
+    unit_code: str,
+    period: str = "",
+    data_dir: str | Path = "data",
+    params_dir: str | Path = "params",
+    figures_file: str = "",
+    store_dir: str | Path = "",
+    **params: Any,
+) -> ReportInputs:
+    """Load one report's inputs; `params` are the notebook's remaining parameters.
+
+    `figures_file` blank: figures come from the store in `store_dir` (blank: store/ beside
+    data/); otherwise the CSV file under data/ that it names. `reads` in the result says what
+    was read (the build keys the report on it)."""
+    inputs = ReportLoader().load(unit_code, period, data_dir, params_dir, figures_file, store_dir, **params)
+    check_report_inputs(inputs)  # every word it will print has a glyph in the report font
+    return inputs
+
+
+def known_period(periods: Mapping[str, Period], period_id: str) -> Period:
+    """The period `period_id`; UnknownPeriodError, naming the known ones, if there is none."""
+    if period_id not in periods:
+        known = ", ".join(f"{p.id} ({p.label})" for p in periods.values())
+        raise UnknownPeriodError(f"Kỳ báo cáo {period_id} không có trong {PERIODS_FILE}. Các kỳ có: {known}.")
+    return periods[period_id]
+
+
+def load_unit_params(params_dir: Path, unit_code: str) -> dict[str, Any]:
+    """defaults.yaml overlaid with units/<code>.yaml: the parameters one notebook receives."""
+    merged = dict(read_yaml(defaults_file(params_dir)))
+    own = unit_params_file(params_dir, unit_code)
+    if own.is_file():
+        merged.update(read_yaml(own))
+    return merged
+
+
+def catalogue_period(periods: Mapping[str, Period], period_id: str) -> Period:
+    """The period whose plan (catalogue) applies: its own, else that of the period comparing with it.
+
+    Last year's figures are only gathered to compare with this year's, so they are asked for,
+    and checked, against this year's catalogue."""
+    period = known_period(periods, period_id)
+    if period.catalogue:
+        return period
+    for other in periods.values():
+        if other.same_period_last_year == period_id and other.catalogue:
+            return other
+    raise DataError(f"Kỳ {period_id} không có danh mục chỉ tiêu, và không kỳ nào so sánh với nó")
+
+
+def load_plan(data_dir: str | Path, period_id: str) -> Plan:
+    """What asking for, or checking, one period's figures needs."""
+    data_dir = Path(data_dir)
+    periods, _ = load_periods(periods_file(data_dir))
+    period = known_period(periods, period_id)
+    planned = catalogue_period(periods, period_id)
+    tree = load_org_tree(data_dir / period.org, levels_file(data_dir))
+    catalogue_path = data_dir / planned.catalogue
+    catalogue = load_catalogue(catalogue_path)
+    targets = {}
+    if period.targets:
+        targets = load_plan_targets(data_dir / period.targets, catalogue, catalogue_path, tree)
+    return Plan(period=period, tree=tree, catalogue=catalogue, targets=targets)
+
+
+# ----------------------------------------------------------------- submissions (read, not checked)

@@ -1,0 +1,150 @@
+"""Rebuild decisions, one rule each (issue 14): what makes a report stale, through the planner.
+
+Written at the level of "changing X changes the report's key" with the planner's public API
+(plan_build, fingerprint_jobs, combine), so the tests hold however the digests are computed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tinyproject import make_project
+
+from reportkit.build.fingerprint import combine
+from reportkit.build.manifest import BUILT, FAILED, Entry, Manifest
+from reportkit.build.plan import fingerprint_jobs, plan_build
+from reportkit.paths import ProjectPaths
+from reportkit.report.inputs import load_period_figures
+
+PERIOD = "2022-FY"
+DISTRICTS = {"917", "918", "919", "923", "924", "925", "926", "927"}
+EVERY_REPORT = {"92", *DISTRICTS}
+
+
+def keys(project) -> dict[str, str]:
+    paths = ProjectPaths.at(project)
+    plan = plan_build(paths, PERIOD)
+    return {stem.split("-")[0]: combine(inputs) for stem, inputs in fingerprint_jobs(paths, plan).items()}
+
+
+def stale_after(project, edit) -> set[str]:
+    before = keys(project)
+    assert len(before) == len(EVERY_REPORT) and len(set(before.values())) == len(before)
+    edit()
+    after = keys(project)
+    assert after.keys() == before.keys()
+    return {code for code in before if before[code] != after[code]}
+
+
+def replace_once(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path)
+
+
+# ---------- periods.yaml ----------
+
+
+def test_a_changed_report_date_makes_every_report_of_the_period_stale(project):
+    # The date line of every report of 2022-FY reads this date.
+    path = project / "data" / "periods.yaml"
+    assert stale_after(
+        project, lambda: replace_once(path, "report_date: 2022-12-15", "report_date: 2022-12-20")
+    ) == (EVERY_REPORT)
+
+
+def test_a_changed_period_label_makes_every_report_of_the_period_stale(project):
+    path = project / "data" / "periods.yaml"
+    assert stale_after(project, lambda: replace_once(path, "label: năm 2022\n", "label: cả năm 2022\n")) == (
+        EVERY_REPORT
+    )
+
+
+def test_another_periods_entry_changes_nothing(project):
+    # 2022-H1 is neither the period built nor its same period last year (2021-FY).
+    path = project / "data" / "periods.yaml"
+    edit = lambda: replace_once(path, "report_date: 2022-06-15", "report_date: 2022-06-20")  # noqa: E731
+    assert stale_after(project, edit) == set()
+
+
+# ---------- the data a report reads ----------
+
+
+def test_a_target_basis_makes_that_district_and_the_city_stale(project):
+    # The basis decides the "(giả định)" note on a target: plan and sample read differently.
+    path = project / "data" / "targets" / "targets-2022.csv"
+    line = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("925,"))
+    assert line.endswith(",sample")
+    edit = lambda: replace_once(path, line + "\n", line.removesuffix("sample") + "plan\n")  # noqa: E731
+    assert stale_after(project, edit) == {"92", "925"}
+
+
+def test_figures_that_stop_being_sample_make_every_report_stale(project):
+    # The 2022-FY figures now come from real submissions, with the same values: no report of
+    # the period may carry the "SỐ LIỆU MẪU" mark any more. Only is_sample differs.
+    path = project / "data" / "sample" / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    before = load_period_figures(project / "data", "sample/figures.csv", PERIOD)
+
+    def edit():
+        real = [line.rsplit(",", 1)[0] + ",hoso" if line.startswith(f"{PERIOD},") else line for line in lines]
+        path.write_text("\n".join(real) + "\n", encoding="utf-8")
+
+    stale = stale_after(project, edit)
+    after = load_period_figures(project / "data", "sample/figures.csv", PERIOD)
+    assert before.is_sample and not after.is_sample and after.values == before.values
+    assert stale == EVERY_REPORT
+
+
+# ---------- the manifest: built from these inputs, and the outputs still there ----------
+
+
+def built_manifest(out_dir, status=BUILT, key="k1"):
+    manifest = Manifest(out_dir, PERIOD)
+    entry = Entry(stem="917-quan-o-mon", unit="917", title="Quận Ô Môn", status=status, key=key)
+    manifest.record(entry)
+    (out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    for name in entry.outputs().values():
+        (out_dir / name).write_text("x", encoding="utf-8")
+    return manifest, entry
+
+
+def test_a_report_with_its_key_and_all_outputs_is_current(tmp_path):
+    manifest, entry = built_manifest(tmp_path)
+    assert manifest.is_current(entry.stem, "k1")
+
+
+@pytest.mark.parametrize("kind", ["html", "pdf", "notebook"])
+def test_a_deleted_output_makes_the_report_stale(tmp_path, kind):
+    manifest, entry = built_manifest(tmp_path)
+    (tmp_path / entry.outputs()[kind]).unlink()
+    assert not manifest.is_current(entry.stem, "k1")
+
+
+def test_an_output_replaced_by_a_folder_makes_the_report_stale(tmp_path):
+    manifest, entry = built_manifest(tmp_path)
+    pdf = tmp_path / entry.outputs()["pdf"]
+    pdf.unlink()
+    pdf.mkdir()
+    assert not manifest.is_current(entry.stem, "k1")
+
+
+def test_another_key_a_failed_build_or_no_entry_is_not_current(tmp_path):
+    manifest, entry = built_manifest(tmp_path)
+    assert not manifest.is_current(entry.stem, "k2")
+    assert not manifest.is_current("918-quan-binh-thuy", "k1")
+    failed, entry = built_manifest(tmp_path, status=FAILED)
+    assert not failed.is_current(entry.stem, "k1")
+
+
+def test_a_saved_manifest_reads_back_current(tmp_path):
+    manifest, entry = built_manifest(tmp_path)
+    manifest.save()
+    again = Manifest.load(tmp_path, PERIOD)
+    assert again.is_current(entry.stem, "k1") and not again.is_current(entry.stem, "k2")
+    (tmp_path / entry.outputs()["pdf"]).unlink()
+    assert not Manifest.load(tmp_path, PERIOD).is_current(entry.stem, "k1")
