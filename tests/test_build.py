@@ -223,8 +223,8 @@ def test_the_kernel_engine_has_a_timeout_too(tmp_path):
 
 
 SLOW = (
-    "import os, time\n"
-    'open(os.path.join(data_dir, f"pid-{unit_code}"), "w").write(str(os.getpid()))\n'
+    "import os, pathlib, time\n"
+    'pathlib.Path(data_dir, f"pid-{unit_code}").write_text(str(os.getpid()))\n'  # closed: no ResourceWarning
     "time.sleep(3)"
 )
 
@@ -391,3 +391,107 @@ def test_a_dask_cluster_builds_the_same_outputs_as_this_machine(tmp_path):
         notebook = Path("notebooks") / f"{stem}.ipynb"
         assert executed_outputs(there / notebook) == executed_outputs(here / notebook)
     assert json.loads((there / "manifest.json").read_text())["reports"].keys() == manifest(project).keys()
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+# The real header, which carries the draft mark of a report whose sections II-IV are not written.
+HEADER = "display(HTML(rk.render_header(rk.compute_report(inputs))))"
+NARRATIVE_FILE = "params/narrative/2022-FY/917.md"
+
+
+def pdftotext_of(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_a_unit_without_narrative_is_a_draft_in_its_pdf_the_summary_and_the_index(tmp_path, capsys):
+    # 92 has its narrative (params/narrative/2022-FY/92.md, all three sections); 917 has none.
+    project = make_project(tmp_path, district=(HEADER,), city=(HEADER,))
+    args = [
+        "--root",
+        str(project),
+        "build",
+        "--period",
+        PERIOD,
+        "--unit",
+        "92",
+        "--unit",
+        "917",
+    ]
+    assert main(args) == 0  # a draft does not fail an ordinary build
+    said = " ".join(capsys.readouterr().out.split())
+    assert "xong (DỰ THẢO) 917-quan-o-mon" in said and "xong 92-thanh-pho-can-tho" in said
+    reports = manifest(project)
+    assert reports["917-quan-o-mon"]["draft"] is True and reports["92-thanh-pho-can-tho"]["draft"] is False
+    assert reports["917-quan-o-mon"]["draft_note"] == (
+        "dự thảo: chưa có phần II. ĐÁNH GIÁ CHUNG; III. PHƯƠNG HƯỚNG, NHIỆM VỤ; IV. KIẾN NGHỊ, ĐỀ XUẤT "
+        f"(soạn trong {NARRATIVE_FILE})"
+    )
+    index = (out(project) / "index.html").read_text(encoding="utf-8")
+    row_917, row_92 = (
+        next(r for r in index.split("<tr>") if f"<td>{code}</td>" in r) for code in ("917", "92")
+    )
+    assert "DỰ THẢO" in row_917 and NARRATIVE_FILE in row_917 and "DỰ THẢO" not in row_92
+    assert pdftotext_of(output_of(project, "917", ".pdf")).count("DỰ THẢO") == pdf_pages(
+        output_of(project, "917", ".pdf")
+    )
+    assert "DỰ THẢO" not in pdftotext_of(output_of(project, "92", ".pdf"))
+    assert not [p.name for p in out(project).iterdir() if "lock" in p.name]
+
+    # Unchanged, the draft is still named in the summary of the next build.
+    assert main(args) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "│" in line]
+    assert any("917-quan-o-mon" in row and "bỏ qua (DỰ THẢO)" in row for row in rows)
+    assert any("1 báo cáo không đổi" in row for row in rows)  # 92, final and unchanged
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_a_final_build_fails_a_draft_naming_its_missing_sections_and_file(tmp_path, capsys):
+    project = make_project(tmp_path, district=(HEADER,), city=(HEADER,))
+    args = [
+        "--root",
+        str(project),
+        "build",
+        "--period",
+        PERIOD,
+        "--unit",
+        "92",
+        "--unit",
+        "917",
+    ]
+    assert main(args) == 0
+    draft_pdf = output_of(project, "917", ".pdf").read_bytes()
+    capsys.readouterr()
+
+    # Nothing changed, yet a final run judges the draft again: it fails, its draft PDF stays as it was.
+    assert main([*args, "--final"]) == 1
+    said = " ".join(capsys.readouterr().out.split())
+    assert "LỖI 917-quan-o-mon" in said and "Báo cáo còn là dự thảo: chưa có phần II. ĐÁNH GIÁ CHUNG" in said
+    assert f"Hãy soạn các phần này trong tệp {NARRATIVE_FILE}" in said
+    assert "LỖI 92-" not in said
+    assert manifest(project)["917-quan-o-mon"]["status"] == "failed"
+    assert output_of(project, "917", ".pdf").read_bytes() == draft_pdf
+    assert not [p.name for p in out(project).iterdir() if "lock" in p.name]
+
+    # Written, the sections make 917 final.
+    narrative = project / NARRATIVE_FILE
+    narrative.write_text(
+        "## II. Đánh giá chung\n\nTốt.\n\n## III. Phương hướng\n\nTiếp tục.\n\n## IV. Kiến nghị\n\nKhông.\n",
+        encoding="utf-8",
+    )
+    assert main([*args, "--final"]) == 0
+    assert manifest(project)["917-quan-o-mon"]["draft"] is False
+    assert "DỰ THẢO" not in pdftotext_of(output_of(project, "917", ".pdf"))
+
+
+def test_no_lock_file_is_left_after_a_failed_build(tmp_path):
+    project = make_project(tmp_path, district=(RAISES,))
+    assert states(build(project, units=["918"])) == {"918": "failed"}
+    assert [p.name for p in out(project).iterdir() if p.is_file()] == sorted(
+        p.name for p in out(project).iterdir() if p.is_file() and "lock" not in p.name
+    )
+    assert not (out(project) / ".build.lock").exists()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,8 +56,22 @@ REASONS = {
     "tree": "cây tổ chức",
     "levels": "cấp đơn vị",
     "unreadable": "không đọc được số liệu",
+    "draft": "dự thảo, lập --final",
 }
 STATES = {JobState.BUILT: "[green]xong[/]", JobState.SKIPPED: "bỏ qua", JobState.FAILED: "[red]LỖI[/]"}
+DRAFT = "[yellow]DỰ THẢO[/]"
+
+
+def describe_state(result: JobResult) -> str:
+    """ "xong", "bỏ qua", "LỖI"; a draft says so beside it."""
+    state = STATES[result.state]
+    return f"{state} ({DRAFT})" if result.draft and result.ok else state
+
+
+def format_duration(seconds: float) -> str:
+    from .formats import format_duration as format_vi  # Babel: loaded once the build is under way
+
+    return format_vi(seconds)
 
 
 # How many files a run refused, as its exit code, for scripts; above it, a run that read no file.
@@ -69,67 +84,229 @@ INTAKE_EXIT_CODES = f"""Mã thoát:
   2      cũng là mã khi lệnh gõ sai (thiếu tệp, tùy chọn lạ): khi đó có kèm cách gõ đúng."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reportkit", description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: here)")
-    parser.add_argument(
-        "--store", type=Path, help="store folder (default: $REPORTKIT_STORE, else <root>/store)"
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+# argparse's own words (usage line, group titles, -h, errors), as the command says them. argparse
+# looks each up through its module's gettext `_`; VietnameseParser swaps in this table while it
+# builds, prints or parses, so other users of argparse in the process keep theirs.
+ARGPARSE_WORDS = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "đối số",
+    "options": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "đối số %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "thiếu đối số bắt buộc: %s",
+    "unrecognized arguments: %s": "không hiểu đối số: %s",
+    "one of the arguments %s is required": "cần một trong các đối số %s",
+    "not allowed with argument %s": "không dùng cùng với %s",
+    "ignored explicit argument %r": "không nhận giá trị %r",
+    "expected one argument": "cần một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tùy chọn %(option)s chưa rõ: có thể là %(matches)s"
+    ),
+    "unexpected option string: %s": "tùy chọn không đúng chỗ: %s",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "không có lựa chọn %(value)r (chọn một trong: %(choices)s)"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "không có lệnh %(parser_name)r (các lệnh: %(choices)s)"
+    ),
+}
 
-    build = commands.add_parser("build", help="build the reports of a period into outputs/<period>/")
-    build.add_argument("--period", help="period id from data/periods.yaml (default: its `default`)")
-    build.add_argument("--unit", action="append", default=[], help="unit code; repeat for several")
+
+def _translate(message: str) -> str:
+    return ARGPARSE_WORDS.get(message, message)
+
+
+def _translate_plural(singular: str, plural: str, n: int) -> str:
+    # argparse's only plural: "expected %s argument(s)".
+    return f"cần {n} giá trị" if singular == "expected %s argument" else (singular if n == 1 else plural)
+
+
+@contextlib.contextmanager
+def _vietnamese_argparse() -> Iterator[None]:
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _translate, _translate_plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class VietnameseParser(argparse.ArgumentParser):
+    """An ArgumentParser whose own words (usage, titles, errors) are Vietnamese."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        with _vietnamese_argparse():
+            super().__init__(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _vietnamese_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _vietnamese_argparse():
+            return super().format_help()
+
+    def parse_args(self, args=None, namespace=None):
+        with _vietnamese_argparse():
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):
+        with _vietnamese_argparse():
+            return super().parse_known_args(args, namespace)
+
+    def error(self, message: str):
+        with _vietnamese_argparse():
+            super().error(message)
+
+
+PERIOD_HELP = "mã kỳ báo cáo trong data/periods.yaml, ví dụ 2022-FY"
+BROWSER_HELP = "trình duyệt Chromium/Chrome/Edge để in PDF (mặc định: tìm trên PATH)"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = VietnameseParser(
+        prog="reportkit",
+        description="Bộ công cụ báo cáo của Hội Nông dân thành phố Cần Thơ: gửi mẫu biểu, nhận số liệu, "
+        "truy nguồn số liệu, lập báo cáo.",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        metavar="THƯ_MỤC",
+        default=Path.cwd(),
+        help="thư mục dự án (mặc định: thư mục hiện tại)",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar="THƯ_MỤC",
+        help="thư mục kho số liệu (mặc định: $REPORTKIT_STORE, nếu không có: <root>/store)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", title="các lệnh")
+
+    build = commands.add_parser(
+        "build",
+        help="lập các báo cáo của một kỳ vào outputs/<kỳ>/",
+        description="Lập các báo cáo của một kỳ vào outputs/<kỳ>/; báo cáo không đổi thì bỏ qua.",
+    )
+    build.add_argument(
+        "--period",
+        metavar="KỲ",
+        help="mã kỳ báo cáo trong data/periods.yaml (mặc định: kỳ `default` của tệp)",
+    )
+    build.add_argument(
+        "--unit",
+        action="append",
+        metavar="MÃ",
+        default=[],
+        help="mã đơn vị; lặp lại để lập nhiều đơn vị",
+    )
     build.add_argument(
         "--level",
         action="append",
+        metavar="CẤP",
         default=[],
-        help="build every unit of a level of data/org/levels.yaml (city, district, grassroots); "
-        "repeat for several (default: city and district)",
+        help="lập mọi đơn vị của một cấp trong data/org/levels.yaml (city, district, grassroots); "
+        "lặp lại để lập nhiều cấp (mặc định: city và district)",
     )
-    build.add_argument("--workers", type=int, default=0, help="reports run at once (default: one per core)")
-    build.add_argument("--browser", help="Chromium/Chrome/Edge to print PDFs (default: found on PATH)")
-    build.add_argument("--force", action="store_true", help="rebuild every report, changed or not")
+    build.add_argument(
+        "--workers",
+        type=int,
+        metavar="SỐ",
+        default=0,
+        help="số báo cáo chạy cùng lúc (mặc định: mỗi nhân CPU một báo cáo)",
+    )
+    build.add_argument("--browser", metavar="TRÌNH_DUYỆT", help=BROWSER_HELP)
+    build.add_argument("--force", action="store_true", help="lập lại mọi báo cáo, dù có thay đổi hay không")
     build.add_argument(
         "--engine",
         choices=sorted(ENGINES),
         default=DEFAULT_ENGINE,
-        help="inprocess: cells run in a warm report process (default); kernel: a Jupyter kernel per report",
+        help="inprocess: chạy các ô trong một tiến trình báo cáo đã khởi động sẵn (mặc định); "
+        "kernel: mỗi báo cáo một Jupyter kernel",
     )
     build.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds a report may run (default: 600)"
+        "--timeout",
+        type=float,
+        metavar="GIÂY",
+        default=DEFAULT_TIMEOUT_S,
+        help="số giây tối đa cho một báo cáo (mặc định: 600)",
     )
-    build.add_argument("--scheduler", help="Dask scheduler address: run the reports on that cluster")
+    build.add_argument(
+        "--scheduler", metavar="ĐỊA_CHỈ", help="địa chỉ Dask scheduler: chạy các báo cáo trên cụm máy đó"
+    )
     build.add_argument(
         "--strict",
         action="store_true",
         help="nghiêm ngặt: báo cáo nào phát sinh cảnh báo (warning) hoặc in ra stderr thì coi là LỖI "
         "(dùng khi kiểm thử)",
     )
-    commands.add_parser("sample", help="regenerate the sample figures, targets and submissions")
+    build.add_argument(
+        "--final",
+        action="store_true",
+        help="bản trình Ban Thường vụ: báo cáo nào còn là dự thảo (thiếu phần II–IV trong "
+        "params/narrative/<kỳ>/<mã>.md) thì coi là LỖI, PDF dự thảo không được ghi",
+    )
 
-    template = commands.add_parser("template", help="write the Excel template of each district association")
-    template.add_argument("--period", required=True, help="period id from data/periods.yaml")
-    template.add_argument("--unit", action="append", default=[], help="district code; repeat for several")
-    template.add_argument("--out", type=Path, help="folder (default: outputs/templates/<period>)")
+    commands.add_parser(
+        "sample",
+        help="sinh lại số liệu mẫu, chỉ tiêu mẫu và các tệp gửi về mẫu",
+        description="Sinh lại số liệu mẫu, chỉ tiêu mẫu và các tệp gửi về mẫu trong data/.",
+    )
+
+    template = commands.add_parser(
+        "template",
+        help="lập mẫu biểu Excel cho từng Hội Nông dân quận, huyện",
+        description="Lập mẫu biểu Excel để các Hội Nông dân quận, huyện điền số liệu của một kỳ.",
+    )
+    template.add_argument("--period", required=True, metavar="KỲ", help=PERIOD_HELP)
+    template.add_argument(
+        "--unit",
+        action="append",
+        metavar="MÃ",
+        default=[],
+        help="mã quận, huyện; lặp lại để lập nhiều đơn vị",
+    )
+    template.add_argument(
+        "--out", type=Path, metavar="THƯ_MỤC", help="thư mục ghi mẫu biểu (mặc định: outputs/templates/<kỳ>)"
+    )
 
     intake = commands.add_parser(
         "intake",
-        help="check submitted files and take them into the store",
+        help="kiểm tra các tệp số liệu gửi về và nhận vào kho",
         description="Kiểm tra các tệp số liệu gửi về và nhận vào kho; mỗi tệp có kết quả kiểm tra riêng.",
         epilog=INTAKE_EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    intake.add_argument("files", nargs="+", type=Path, metavar="FILE", help="filled workbooks or CSV files")
-    intake.add_argument("--period", help="the period being collected: files of another period are refused")
-    intake.add_argument("--reports", type=Path, help="where the check reports go (default: outputs/intake)")
+    intake.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="các tệp Excel hoặc CSV đã điền")
+    intake.add_argument(
+        "--period", metavar="KỲ", help="kỳ đang thu số liệu: tệp của kỳ khác sẽ không được nhận"
+    )
+    intake.add_argument(
+        "--reports",
+        type=Path,
+        metavar="THƯ_MỤC",
+        help="thư mục ghi kết quả kiểm tra (mặc định: outputs/intake)",
+    )
 
-    trace = commands.add_parser("trace", help="show the file, sheet and cell behind a report's figure")
-    trace.add_argument("unit", metavar="UNIT", help="unit code, e.g. 917 or 92")
-    trace.add_argument("period", metavar="PERIOD", help="period id, e.g. 2022-FY")
-    trace.add_argument("indicator", metavar="INDICATOR", help="indicator id (or measure id) of the catalogue")
+    trace = commands.add_parser(
+        "trace",
+        help="chỉ ra tệp, trang tính và ô gốc của một số liệu trong báo cáo",
+        description="Chỉ ra tệp, trang tính và ô gốc của một số liệu trong báo cáo.",
+    )
+    trace.add_argument("unit", metavar="ĐƠN_VỊ", help="mã đơn vị, ví dụ 917 hoặc 92")
+    trace.add_argument("period", metavar="KỲ", help=PERIOD_HELP)
+    trace.add_argument("indicator", metavar="CHỈ_TIÊU", help="mã chỉ tiêu (hoặc mã số liệu) trong danh mục")
 
-    commands.add_parser("rebuild-store", help="rebuild the store's database from its archive of originals")
+    commands.add_parser(
+        "rebuild-store",
+        help="dựng lại cơ sở dữ liệu của kho từ các tệp gốc đã lưu",
+        description="Dựng lại cơ sở dữ liệu của kho từ các tệp gốc đã lưu trong kho.",
+    )
     return parser
 
 
@@ -184,7 +361,8 @@ class BuildProgress:
         else:
             detail = result.error if result.state is JobState.FAILED else f"({describe_changes(result)})"
             self.progress.console.print(
-                f"  {STATES[result.state]} {result.job.stem} {result.seconds:.1f} s {detail}", highlight=False
+                f"  {describe_state(result)} {result.job.stem} {format_duration(result.seconds)} {detail}",
+                highlight=False,
             )
         self._update()
 
@@ -220,6 +398,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         force=args.force,
         scheduler=args.scheduler,
         strict=args.strict,
+        final=args.final,
     )
     started = time.perf_counter()
     try:
@@ -255,26 +434,34 @@ def print_summary(console: Console, results: Sequence[JobResult], seconds: float
     """A row per report built or failed, then the counts and the time taken."""
     from rich.table import Table
 
-    shown = [r for r in results if r.state is not JobState.SKIPPED]
+    # An unchanged draft is listed too: the summary names every report that is still a draft.
+    shown = [r for r in results if r.state is not JobState.SKIPPED or r.draft]
     table = Table(title="Kết quả")
-    for column in ("Báo cáo", "Trạng thái", "Thời gian", "Ghi chú"):
+    for column in ("Báo cáo", "Trạng thái", "Thời gian"):
         table.add_column(column)
+    table.add_column("Ghi chú", overflow="fold")  # a file path to write is shown whole
     for r in shown[:SUMMARY_ROWS]:
         note = r.error if r.state is JobState.FAILED else f"thay đổi: {describe_changes(r)}"
+        if r.state is JobState.SKIPPED:
+            note = "không đổi"
         if r.kept:
             note += f" (PDF hiện có là {r.kept})"
-        table.add_row(r.job.stem, STATES[r.state], f"{r.seconds:.1f} s", note)
+        if r.draft and r.ok:
+            note += f"; {r.draft}"
+        duration = "" if r.state is JobState.SKIPPED else format_duration(r.seconds)
+        table.add_row(r.job.stem, describe_state(r), duration, note)
     if len(shown) > SUMMARY_ROWS:
         table.add_row(f"… và {len(shown) - SUMMARY_ROWS} báo cáo khác", "", "", "")
-    skipped = len(results) - len(shown)
+    skipped = sum(r.state is JobState.SKIPPED and not r.draft for r in results)
     if skipped:
         table.add_row(f"{skipped} báo cáo không đổi", STATES[JobState.SKIPPED], "", "")
     console.print(table)
     counts = {state: sum(r.state is state for r in results) for state in JobState}
     totals = Table(show_header=True)
-    for column in ("Đã lập", "Bỏ qua", "Lỗi", "Thời gian"):
+    for column in ("Đã lập", "Bỏ qua", "Lỗi", "Dự thảo", "Thời gian"):
         totals.add_column(column, justify="right")
-    totals.add_row(*(str(counts[state]) for state in JobState), f"{seconds:.1f} s")
+    drafts = sum(bool(r.draft) and r.ok for r in results)
+    totals.add_row(*(str(counts[state]) for state in JobState), str(drafts), format_duration(seconds))
     console.print(totals)
     console.print(f"Mục lục: {out_dir / INDEX_FILE} · sổ ghi: {out_dir / MANIFEST_FILE}")
     for r in results:
@@ -351,7 +538,8 @@ def run_template(args: argparse.Namespace, console: Console) -> int:
     units = args.unit or submitting_units(plan)
     wrong = [u for u in units if u not in submitting_units(plan)]
     if wrong:
-        raise DataError(f"Không phải mã quận, huyện Hội: {', '.join(wrong)}")
+        known = ", ".join(f"{code} ({plan.tree.title(code)})" for code in submitting_units(plan))
+        raise DataError(f"Không phải mã quận, huyện Hội: {', '.join(wrong)}. Các mã có: {known}")
     out = args.out or paths.templates_out(plan.period.id)
     for code in units:
         path = write_template(plan, code, out)
@@ -388,7 +576,7 @@ def run_intake(args: argparse.Namespace, console: Console) -> int:
     counts = {s: sum(1 for r in received if r.status == s) for s in ("accepted", "repeat", "rejected")}
     console.print(
         f"{counts['accepted']} tệp nhận mới, {counts['repeat']} tệp đã có (không đổi), "
-        f"{counts['rejected']} tệp không nhận; {time.perf_counter() - started:.2f} s."
+        f"{counts['rejected']} tệp không nhận; {format_duration(time.perf_counter() - started)}."
     )
     return min(counts["rejected"], MAX_REFUSED_CODE)
 
@@ -410,6 +598,7 @@ def run_trace(args: argparse.Namespace, console: Console) -> int:
     from contextlib import closing
 
     from .formats import format_plain
+    from .model import describe_unknown_units
     from .report.inputs import load_plan
     from .report.metrics import compute_outcome
     from .submissions.feedback import render_trace
@@ -419,7 +608,7 @@ def run_trace(args: argparse.Namespace, console: Console) -> int:
     plan = load_plan(paths.data_dir, args.period)
     catalogue, tree = plan.catalogue, plan.tree
     if args.unit not in tree:
-        raise DataError(f"Mã đơn vị {args.unit} không có trong cây tổ chức")
+        raise DataError(describe_unknown_units(tree, [args.unit], plan.period.org))
     indicator = next((i for i in catalogue.indicators if args.indicator in (i.id, i.measure)), None)
     measures = indicator.measures if indicator else (args.indicator,)
     if indicator is None and args.indicator not in catalogue.measures:

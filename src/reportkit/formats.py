@@ -190,3 +190,15 @@ def format_date_numbers(date: dt.date) -> str:
 def format_date_line(place: str, date: dt.date) -> str:
     """ "Cần Thơ, ngày 15 tháng 6 năm 2022"."""
     return f"{place}, {format_date_numbers(date)}"
+
+
+def format_duration(seconds: float) -> str:
+    """How long something took, as Vietnamese writes it: 1.84 -> "1,8 giây", 125 -> "2 phút 5 giây"."""
+    tenths = round_half_up(seconds, 1)
+    if tenths < 60:
+        return f"{format_number(tenths, 1)} giây"
+    minutes, secs = divmod(int(round_half_up(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [(hours, "giờ"), (minutes, "phút"), (secs, "giây")]
+    # Leading zeros say nothing ("0 giờ"); inner ones do ("1 giờ 0 phút 5 giây" reads oddly: dropped too).
+    return " ".join(f"{amount} {word}" for amount, word in parts if amount)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -279,3 +279,23 @@ class ReportInputs:
     analyst_path: str
     # What the loader read, by name: each input's digest (the build keys the report on these).
     reads: Mapping[str, str] = field(default_factory=dict)
+
+
+LISTED_UNITS = 25  # an unknown code is answered with at most about this many valid ones
+
+
+def describe_unknown_units(tree: OrgTree, unknown: Sequence[str], source: str) -> str:
+    """ "Mã đơn vị 999 không có trong cây tổ chức. Các mã có: 92 (Thành phố Cần Thơ), …": the valid
+    codes, level by level from the top while the list stays short; the rest are counted."""
+    listed: list[Unit] = []
+    levels = list(dict.fromkeys(u.level for root in tree.roots() for u in tree.walk(root.code)))
+    by_level = {level: [u for u in tree.units.values() if u.level == level] for level in levels}
+    rest = 0
+    for level in levels:
+        if listed and len(listed) + len(by_level[level]) > LISTED_UNITS:
+            rest += len(by_level[level])
+        else:
+            listed.extend(by_level[level])
+    codes = ", ".join(f"{u.code} ({tree.title(u.code)})" for u in listed)
+    more = f"; cùng {rest} đơn vị cấp dưới, mã trong data/{source}" if rest else ""
+    return f"Mã đơn vị {', '.join(unknown)} không có trong cây tổ chức. Các mã có: {codes}{more}."

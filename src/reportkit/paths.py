@@ -31,7 +31,7 @@ STORE_DB_SUFFIX = ".sqlite"
 
 # Under outputs/<period>/
 MANIFEST_FILE = "manifest.json"
-LOCK_FILE = ".build.lock"
+LOCK_FILE = ".build.lock"  # earlier versions locked this file; a build now locks the folder and removes it
 INDEX_FILE = "index.html"
 EXECUTED_DIR = "notebooks"  # the executed notebooks, kept for reading a failure
 LOGS_DIR = "logs"  # what each report's cells printed

@@ -37,6 +37,8 @@ class Entry:
     built_at: str = ""  # UTC; for people reading the manifest, never part of a report
     error: str = ""
     last_good_at: str = ""  # UTC: the last build that succeeded, whose HTML and PDF are kept on failure
+    draft: bool = False  # the report has a placeholder section; its PDF is stamped DỰ THẢO
+    draft_note: str = ""  # what is missing and the file to write it in
 
     @property
     def ok(self) -> bool:
@@ -135,22 +137,29 @@ class Manifest:
 
 @contextlib.contextmanager
 def period_lock(out_dir: Path) -> Iterator[None]:
-    """Only one build writes a period's folder at a time."""
+    """Only one build writes a period's folder at a time.
+
+    The lock is on the folder itself, so no lock file is left in outputs/ (a lock file removed at
+    the end could be removed under a build that opened it meanwhile).
+    """
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; one build at a time is on the user
         yield
         return
     out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK_FILE, "a+") as handle:
+    handle = os.open(out_dir, os.O_RDONLY)
+    try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildBusyError(f"Một lần lập báo cáo khác đang ghi vào {out_dir}; hãy chờ nó xong.") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        # Earlier versions locked a file in the folder; under the lock it is safe to remove.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(out_dir / LOCK_FILE)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def remove_stale_temp_files(out_dir: Path) -> list[Path]:

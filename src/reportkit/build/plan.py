@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import html as html_text
 import itertools
 import os
+import re
 import threading
 import time
 from collections import deque
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import BuildError, DataError
-from ..model import OrgTree, Period
+from ..model import OrgTree, Period, describe_unknown_units
 from ..paths import (
     EXECUTED_DIR,
     INDEX_FILE,
@@ -126,7 +129,7 @@ def plan_build(
     tree = load_org_tree(*org_files)
     unknown = [u for u in units if u not in tree]
     if unknown:
-        raise DataError(f"Mã đơn vị không có trong cây tổ chức: {', '.join(unknown)}")
+        raise DataError(describe_unknown_units(tree, unknown, current.org))
     _check_levels(tree, levels)
     codes = units or report_units(tree, levels or DEFAULT_LEVELS)
     defaults = read_yaml(defaults_file(paths.params_dir))
@@ -207,14 +210,8 @@ def build_period(
     it the build starts its own.
     """
     options = options or BuildOptions()
-    options = BuildOptions(
-        workers or options.workers or default_workers(),
-        browser or options.browser,
-        options.engine,
-        options.timeout,
-        options.force,
-        options.scheduler,
-        options.strict,
+    options = dataclasses.replace(
+        options, workers=workers or options.workers or default_workers(), browser=browser or options.browser
     )
     if options.engine not in ENGINES:
         raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
@@ -233,13 +230,17 @@ def build_period(
         changed: dict[str, tuple[str, ...]] = {}
         for job in plan.jobs:
             current = manifest.is_current(job.stem, combine(inputs[job.stem]))
-            if current and not options.force:
+            # A final run judges every report's page afresh: an unchanged draft fails it too.
+            redo_draft = options.final and current and manifest.entries[job.stem].draft
+            if current and not options.force and not redo_draft:
                 results[job.stem] = _skipped(job, manifest.entries[job.stem], out_dir)
                 if on_done:
                     on_done(results[job.stem])
             else:
                 todo.append(job)
-                changed[job.stem] = () if current else manifest.changed_inputs(job.stem, inputs[job.stem])
+                changed[job.stem] = manifest.changed_inputs(job.stem, inputs[job.stem]) if not current else ()
+                if redo_draft and not options.force:
+                    changed[job.stem] = ("draft",)
         if todo:
             run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
             results.update(run.run(longest_first(todo, manifest)))
@@ -284,7 +285,39 @@ def longest_first(jobs: Sequence[Job], manifest: Manifest) -> list[Job]:
 
 def _skipped(job: Job, entry: Entry, out_dir: Path) -> JobResult:
     html, pdf = out_dir / f"{job.stem}.html", out_dir / f"{job.stem}.pdf"
-    return JobResult(job, JobState.SKIPPED, entry.seconds, "", html, pdf)
+    return JobResult(job, JobState.SKIPPED, entry.seconds, "", html, pdf, draft=entry.draft_note)
+
+
+# The header's draft mark (fragments/header.html.j2), as the exported page writes it: the page is
+# cleaned on export, so its attributes may come in any order.
+DRAFT_MARK = re.compile(r'<div\b[^>]*\bclass="rk-draft-mark"[^>]*>')
+DRAFT_ATTRIBUTE = re.compile(r'\bdata-(sections|path)="([^"]*)"')
+
+
+@dataclasses.dataclass(frozen=True)
+class DraftState:
+    """What the page of a draft report says is missing, read back from the page itself."""
+
+    sections: str
+    path: str
+
+    def describe(self) -> str:
+        return f"dự thảo: chưa có phần {self.sections} (soạn trong {self.path})"
+
+    def describe_final_error(self) -> str:
+        return (
+            f"Báo cáo còn là dự thảo: chưa có phần {self.sections}. Hãy soạn các phần này trong tệp "
+            f"{self.path} rồi lập lại (lần lập --final không nhận dự thảo)."
+        )
+
+
+def read_draft(page: str | None) -> DraftState | None:
+    """The draft state a report's page carries in its header, or None for a finished report."""
+    found = DRAFT_MARK.search(page or "")
+    if found is None:
+        return None
+    attributes = {name: html_text.unescape(value) for name, value in DRAFT_ATTRIBUTE.findall(found.group())}
+    return DraftState(attributes.get("sections", ""), attributes.get("path", ""))
 
 
 class BuildRun:
@@ -379,8 +412,12 @@ class BuildRun:
             run: ReportRun = future.result()
         except Exception as exc:  # an executor's own failure (e.g. a lost Dask worker)
             run = ReportRun(job.stem, None, None, f"{type(exc).__name__}: {exc}")
+        draft = read_draft(run.html) if run.ok else None
         if not run.ok:
             self._fail(job, run, run.error)
+        elif draft and self.options.final:
+            # Nothing of a draft is written in a final run: the last PDF stays as it was.
+            self._fail(job, run, draft.describe_final_error())
         elif run.pdf is not None:
             write_atomic(self.out_dir / f"{job.stem}.pdf", run.pdf)
             self._succeed(job, run)
@@ -399,7 +436,9 @@ class BuildRun:
         # The PDF is in place (atomically); now the page and the notebook that match it.
         html = write_atomic(self.out_dir / f"{job.stem}.html", run.html or "")
         self._write_notebook(job, run)
-        self._finish(job, JobState.BUILT, "", html, self.out_dir / f"{job.stem}.pdf", run.log)
+        draft = read_draft(run.html)
+        note = draft.describe() if draft else ""
+        self._finish(job, JobState.BUILT, "", html, self.out_dir / f"{job.stem}.pdf", run.log, note)
 
     def _fail(self, job: Job, run: ReportRun, error: str) -> None:
         # The last good HTML and PDF stay; the failed notebook, with its error, replaces the
@@ -419,7 +458,14 @@ class BuildRun:
             log.unlink(missing_ok=True)
 
     def _finish(
-        self, job: Job, state: JobState, error: str, html: Path | None, pdf: Path | None, log: str = ""
+        self,
+        job: Job,
+        state: JobState,
+        error: str,
+        html: Path | None,
+        pdf: Path | None,
+        log: str = "",
+        draft: str = "",
     ) -> None:
         seconds = time.perf_counter() - self.started[job.stem]
         inputs = self.inputs[job.stem]
@@ -439,12 +485,14 @@ class BuildRun:
                 built_at=built_at,
                 error=error,
                 last_good_at=last_good_at,
+                draft=bool(draft),
+                draft_note=draft,
             )
         )
         self.unsaved = True
         kept = self.manifest.kept_note(job.stem)
         changed = self.changed.get(job.stem, ())
-        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log), kept)
+        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log), kept, draft)
         self.results[job.stem] = result
         if self.on_done:
             self.on_done(result)

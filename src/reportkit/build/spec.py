@@ -44,6 +44,7 @@ class JobResult:
     changed: tuple[str, ...] = ()  # the inputs that made it rebuild
     log_line: str = ""  # the first line the report's cells printed (the whole text: its log)
     kept: str = ""  # a failed report whose last good PDF stays: which build that PDF is from
+    draft: str = ""  # a draft (a placeholder section): what is missing and where to write it
 
     @property
     def ok(self) -> bool:
@@ -61,6 +62,7 @@ class BuildOptions:
     force: bool = False
     scheduler: Any = None  # a Dask scheduler address (or Client); None builds here
     strict: bool = False  # a warning or stderr output while a report runs fails it (tests)
+    final: bool = False  # the run that goes to the committee: a draft report fails it
 
 
 @dataclass(frozen=True)

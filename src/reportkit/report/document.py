@@ -81,6 +81,7 @@ def render_header(report: ReportData) -> str:
         "header.html.j2",
         sample=inputs.figures.is_sample,
         sample_mark=words["sample"]["mark"],
+        draft=describe_draft(inputs),
         organisation=header["organisation"],
         committee=[render_text(line, unit_title=unit_title) for line in header["committee"]],
         number=render_text(
@@ -259,6 +260,29 @@ def render_markdown(markdown: str) -> str:
     """Markdown to HTML, sanitised: the analyst's file must not inject scripts or links out."""
     html = mistune.html(markdown)
     return nh3.clean(html, tags=ANALYST_TAGS, attributes={})
+
+
+def missing_sections(inputs: ReportInputs) -> list[str]:
+    """The headings of sections II-IV the analyst has not written yet (printed as placeholders)."""
+    parts = split_analyst_markdown(inputs.analyst_markdown)
+    return [inputs.wording["sections"][key] for key in SECTION_KEYS if key not in parts]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A report with a placeholder section: what is missing and the file to write it in."""
+
+    mark: str
+    sections: str
+    path: str
+
+
+def describe_draft(inputs: ReportInputs) -> Draft | None:
+    """The draft mark the page carries (and the build reads back), or None for a finished report."""
+    missing = missing_sections(inputs)
+    if not missing:
+        return None
+    return Draft(inputs.wording["draft"]["mark"], "; ".join(missing), inputs.analyst_path)
 
 
 def render_analyst_sections(report: ReportData) -> str:
