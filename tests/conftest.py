@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from reportkit.model import (
     Catalogue,
@@ -20,6 +21,11 @@ from reportkit.model import (
     Target,
     Unit,
 )
+
+# Property tests judge rules, not speed: on a 2-core machine running PDFs beside them, an example
+# can take longer than hypothesis's 200 ms deadline and fail for no fault of the rule.
+settings.register_profile("reportkit", deadline=None)
+settings.load_profile("reportkit")
 
 ROOT = Path(__file__).resolve().parents[1]
 
