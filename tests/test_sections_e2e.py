@@ -98,6 +98,7 @@ def test_inserted_cells_print_in_place_before_the_signature(built):
     body = html[html.index("<body") :]  # the stylesheet's comments name "Nơi nhận" too
     note, image, table = (body.find(s) for s in ("Ghi chú của chuyên viên", "data:image/png", "4321"))
     assert -1 < note < image < table < body.find("Nơi nhận")
+    assert "No description" not in html  # nbconvert's English alt text is not the report's
 
 
 def test_plain_dataframes_get_the_report_table_style(built):
