@@ -19,7 +19,7 @@ from .. import formats as fmt
 from ..model import ReportInputs, Status
 from . import charts, tables
 from .metrics import ReportData, percent_of_due
-from .narrative import describe_field_results, render_text
+from .narrative import describe_result, render_text
 
 FRAGMENTS = Path(__file__).resolve().parents[1] / "templates" / "fragments"
 
@@ -131,23 +131,63 @@ def _caption(words: Mapping[str, Any], number: int, title: str) -> str:
     return render_text(words["charts"]["caption"], number=number, title=title)
 
 
-def render_results(report: ReportData, first_chart: int = 1) -> str:
-    """Section I: field by field, one sentence per indicator, with two charts."""
+# The parts whose heading is a cell of its own (the others' render_* print their heading).
+PART_HEADINGS = ("results",)
+
+
+def render_part_heading(report: ReportData, part: str) -> str:
+    """A part's heading ("I. KẾT QUẢ …") as a cell of its own, so the analyst's cells can follow it."""
+    if part not in PART_HEADINGS:
+        raise ValueError(f"Không có phần {part!r} trong báo cáo; các phần: {', '.join(PART_HEADINGS)}.")
+    return _render("part.html.j2", heading=report.inputs.wording["sections"][part])
+
+
+def describe_results_sections(report: ReportData) -> dict[str, tuple[int, str, list[str]]]:
+    """Per catalogue field that has results: (its number in section I, title, sentences).
+    Fields without results are left out and not numbered, as in describe_field_results."""
+    inputs = report.inputs
+    year = _previous_year(inputs)
+    sections = {}
+    for field in inputs.catalogue.fields:
+        in_field = [r for r in report.results if r.indicator.field == field.id]
+        if in_field:
+            sentences = [
+                describe_result(r, inputs.catalogue, inputs.tree, inputs.wording, year) for r in in_field
+            ]
+            sections[field.id] = (len(sections) + 1, field.title, sentences)
+    return sections
+
+
+def render_results_section(report: ReportData, field: str) -> str:
+    """One field of section I ("1. Công tác tuyên truyền, giáo dục" and its sentences), by the
+    catalogue's field id; empty when the unit has no indicator in that field this period."""
+    known = [f.id for f in report.inputs.catalogue.fields]
+    if field not in known:
+        # A cell naming a field the period's catalogue dropped must fail loudly, not print nothing.
+        raise ValueError(f"Danh mục chỉ tiêu không có lĩnh vực {field!r}; các lĩnh vực: {', '.join(known)}.")
+    section = describe_results_sections(report).get(field)
+    if section is None:
+        return ""
+    return _render_field(*section)
+
+
+def _render_field(number: int, title: str, sentences: list[str]) -> str:
+    return _render("field.html.j2", number=number, title=title, sentences=sentences)
+
+
+def render_charts(report: ReportData, first_chart: int = 1) -> str:
+    """Section I's two charts (achievement, change on last year) and its closing notes."""
     inputs, words = report.inputs, report.inputs.wording
     chart_words = words["charts"]
-    progress_percent = _progress_percent(inputs)
-    labels = chart_words["legend"]
     overview = charts.plot_achievement(
-        report.results, labels, chart_words["achievement_axis"], progress_percent
+        report.results, chart_words["legend"], chart_words["achievement_axis"], _progress_percent(inputs)
     )
     year = _previous_year(inputs)
     change = charts.plot_change(report.results, chart_words["change_axis"]) if year else None
     return _render(
-        "results.html.j2",
-        heading=words["sections"]["results"],
+        "charts.html.j2",
         overview=overview,
         overview_caption=_caption(words, first_chart, chart_words["achievement_title"]),
-        fields=describe_field_results(report.results, inputs.catalogue, inputs.tree, words, year),
         change_chart=change,
         change_caption=_caption(
             words, first_chart + (1 if overview else 0), render_text(chart_words["change_title"], year=year)
@@ -156,6 +196,14 @@ def render_results(report: ReportData, first_chart: int = 1) -> str:
         else "",
         notes=_progress_notes(inputs),
     )
+
+
+def render_results(report: ReportData, first_chart: int = 1) -> str:
+    """Section I whole: its heading, field by field, one sentence per indicator, with two charts
+    (the notebooks show the same pieces one cell each)."""
+    fields = [_render_field(*section) for section in describe_results_sections(report).values()]
+    pieces = [render_part_heading(report, "results"), *fields, render_charts(report, first_chart)]
+    return "".join(pieces)
 
 
 def render_districts(report: ReportData, first_chart: int = 3) -> str:
@@ -285,19 +333,29 @@ def describe_draft(inputs: ReportInputs) -> Draft | None:
     return Draft(inputs.wording["draft"]["mark"], "; ".join(missing), inputs.analyst_path)
 
 
-def render_analyst_sections(report: ReportData) -> str:
-    """Sections II-IV from params/narrative/<period>/<unit>.md, or marked placeholders."""
+# The analyst's sections by their number in the report.
+ANALYST_NUMERALS = {"II": "assessment", "III": "directions", "IV": "proposals"}
+
+
+def render_analyst_section(report: ReportData, section: str) -> str:
+    """One of sections II-IV ("II", "III", "IV") from params/narrative/<period>/<unit>.md, or its
+    marked placeholder."""
+    key = ANALYST_NUMERALS.get(section, section)
+    if key not in SECTION_KEYS:
+        raise ValueError(f"Không có phần {section!r}; các phần: {', '.join(ANALYST_NUMERALS)}.")
     inputs, words = report.inputs, report.inputs.wording
     parts = split_analyst_markdown(inputs.analyst_markdown)
-    sections = [
-        AnalystSection(words["sections"][key], render_markdown(parts[key]) if key in parts else "")
-        for key in SECTION_KEYS
-    ]
+    html = render_markdown(parts[key]) if key in parts else ""
     return _render(
         "analyst.html.j2",
-        sections=sections,
+        sections=[AnalystSection(words["sections"][key], html)],
         placeholder=render_text(words["placeholder"], path=inputs.analyst_path),
     )
+
+
+def render_analyst_sections(report: ReportData) -> str:
+    """Sections II-IV whole (the notebooks show them one cell each)."""
+    return "".join(render_analyst_section(report, numeral) for numeral in ANALYST_NUMERALS)
 
 
 def render_appendix(report: ReportData) -> str:
