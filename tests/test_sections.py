@@ -12,6 +12,7 @@ import yaml
 from conftest import ROOT, figures
 from test_report_edges import FULL, inputs_for, text_of
 
+from reportkit.errors import DataError
 from reportkit.model import Field
 from reportkit.report import document
 from reportkit.report.metrics import compute_report
@@ -73,7 +74,7 @@ def test_a_field_without_results_prints_nothing_and_takes_no_number():
 
 
 def test_a_cell_naming_a_field_the_catalogue_lacks_fails():
-    with pytest.raises(ValueError, match="tuyen_truyen"):
+    with pytest.raises(DataError, match="tuyen_truyen"):
         document.render_results_section(_report_with_fields(), "tuyen_truyen")
 
 
@@ -98,5 +99,5 @@ def test_sections_two_to_four_each_a_cell():
     assert three.startswith("III. PHƯƠNG HƯỚNG, NHIỆM VỤ") and "params/narrative/P/x.md" in three
     whole = "".join(document.render_analyst_section(report, n) for n in ("II", "III", "IV"))
     assert document.render_analyst_sections(report) == whole
-    with pytest.raises(ValueError):
+    with pytest.raises(DataError):
         document.render_analyst_section(report, "V")

@@ -16,6 +16,7 @@ import mistune
 import nh3
 
 from .. import formats as fmt
+from ..errors import DataError
 from ..model import ReportInputs, Status
 from . import charts, tables
 from .metrics import ReportData, percent_of_due
@@ -138,7 +139,7 @@ PART_HEADINGS = ("results",)
 def render_part_heading(report: ReportData, part: str) -> str:
     """A part's heading ("I. KẾT QUẢ …") as a cell of its own, so the analyst's cells can follow it."""
     if part not in PART_HEADINGS:
-        raise ValueError(f"Không có phần {part!r} trong báo cáo; các phần: {', '.join(PART_HEADINGS)}.")
+        raise DataError(f"Không có phần {part!r} trong báo cáo; các phần: {', '.join(PART_HEADINGS)}.")
     return _render("part.html.j2", heading=report.inputs.wording["sections"][part])
 
 
@@ -164,7 +165,7 @@ def render_results_section(report: ReportData, field: str) -> str:
     known = [f.id for f in report.inputs.catalogue.fields]
     if field not in known:
         # A cell naming a field the period's catalogue dropped must fail loudly, not print nothing.
-        raise ValueError(f"Danh mục chỉ tiêu không có lĩnh vực {field!r}; các lĩnh vực: {', '.join(known)}.")
+        raise DataError(f"Danh mục chỉ tiêu không có lĩnh vực {field!r}; các lĩnh vực: {', '.join(known)}.")
     section = describe_results_sections(report).get(field)
     if section is None:
         return ""
@@ -342,7 +343,7 @@ def render_analyst_section(report: ReportData, section: str) -> str:
     marked placeholder."""
     key = ANALYST_NUMERALS.get(section, section)
     if key not in SECTION_KEYS:
-        raise ValueError(f"Không có phần {section!r}; các phần: {', '.join(ANALYST_NUMERALS)}.")
+        raise DataError(f"Không có phần {section!r}; các phần: {', '.join(ANALYST_NUMERALS)}.")
     inputs, words = report.inputs, report.inputs.wording
     parts = split_analyst_markdown(inputs.analyst_markdown)
     html = render_markdown(parts[key]) if key in parts else ""
