@@ -103,7 +103,7 @@ def test_an_unknown_period_is_answered_with_the_valid_ones():
     with pytest.raises(DataError) as stopped:
         plan_build(ProjectPaths.at(ROOT), "2099-FY")
     said = str(stopped.value)
-    assert "Kỳ báo cáo 2099-FY không có" in said
+    assert "Kỳ báo cáo '2099-FY' không có" in said
     assert "2022-FY (năm 2022)" in said and "2022-H1 (6 tháng đầu năm 2022)" in said
 
 

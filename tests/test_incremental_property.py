@@ -91,6 +91,14 @@ class Project:
         path.write_text(f"## II. Đánh giá chung\n{text}\n", encoding="utf-8")
 
     def edit_target(self, unit: str, digit: int) -> None:
+        if unit == "92":  # the city's target is written once, in the catalogue
+            path = self.project / "data" / "catalogue" / "indicators-2022.yaml"
+            text = path.read_text(encoding="utf-8")
+            block = text.index("id: new_members")
+            start = text.index("city_target: ", block) + len("city_target: ")
+            end = text.index("\n", start)
+            path.write_text(text[:start] + text[start:end][:-1] + str(digit) + text[end:], encoding="utf-8")
+            return
         path = self.project / "data" / "targets" / "targets-2022.csv"
         lines = path.read_text(encoding="utf-8").splitlines()
         i = next(i for i, line in enumerate(lines) if line.startswith(f"{unit},new_members,"))
