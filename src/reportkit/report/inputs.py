@@ -453,7 +453,9 @@ def known_period(periods: Mapping[str, Period], period_id: str) -> Period:
     """The period `period_id`; UnknownPeriodError, naming the known ones, if there is none."""
     if period_id not in periods:
         known = ", ".join(f"{p.id} ({p.label})" for p in periods.values())
-        raise UnknownPeriodError(f"Kỳ báo cáo '{period_id}' không có trong {PERIODS_FILE}. Các kỳ có: {known}.")
+        raise UnknownPeriodError(
+            f"Kỳ báo cáo '{period_id}' không có trong {PERIODS_FILE}. Các kỳ có: {known}."
+        )
     return periods[period_id]
 
 
