@@ -101,3 +101,23 @@ def test_sections_two_to_four_each_a_cell():
     assert document.render_analyst_sections(report) == whole
     with pytest.raises(DataError):
         document.render_analyst_section(report, "V")
+
+
+def test_the_closing_refuses_a_report_whose_notebook_skipped_a_field_with_results():
+    # A field added to the catalogue with no cell of its own would reach the committee only in
+    # the appendix: the closing cell names it and the cell to add.
+    report = _report_with_fields()
+    document.render_results_section(report, "f")
+    with pytest.raises(DataError, match=r'lĩnh vực g .*render_results_section\(report, "g"\)'):
+        document.render_closing(report)
+
+
+def test_the_closing_passes_once_every_field_with_results_is_shown():
+    # "e" has no indicator: it needs no cell. Section I whole counts as every field shown.
+    report = _report_with_fields()
+    for field in ("f", "g"):
+        document.render_results_section(report, field)
+    assert "Nơi nhận" in text_of(document.render_closing(report))
+    whole = _report_with_fields()
+    document.render_results(whole)
+    assert "Nơi nhận" in text_of(document.render_closing(whole))

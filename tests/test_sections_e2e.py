@@ -13,7 +13,9 @@ from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from pypdf import PdfReader
 
+from reportkit import build_pdf
 from reportkit.cli import main
+from reportkit.errors import BuildError, DataError
 
 pytestmark = pytest.mark.e2e
 
@@ -122,3 +124,24 @@ def test_the_executed_notebook_has_no_stderr(built):
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+def test_build_pdf_from_the_notebooks_folder_builds_the_units_pdf(built, monkeypatch):
+    # As from a cell in JupyterLab: the kernel runs in notebooks/, so the project is found from there.
+    pdf = built / "917-quan-o-mon.pdf"
+    pdf.unlink()  # gone: the build must make it again, not only name it
+    monkeypatch.chdir(built.parents[1] / "notebooks")
+    assert build_pdf("917", "2022-FY") == pdf
+    text = _flat(" ".join(p.extract_text() or "" for p in PdfReader(pdf).pages))
+    assert "Ghi chú của chuyên viên" in text
+
+
+def test_build_pdf_of_an_unknown_unit_is_a_build_error_in_vietnamese(built):
+    with pytest.raises(BuildError, match="Không lập được báo cáo 999"):
+        build_pdf("999", "2022-FY", root=built.parents[1])
+
+
+def test_build_pdf_outside_a_project_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError, match="Không tìm thấy thư mục dự án"):
+        build_pdf("917")

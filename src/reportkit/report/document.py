@@ -166,10 +166,24 @@ def render_results_section(report: ReportData, field: str) -> str:
     if field not in known:
         # A cell naming a field the period's catalogue dropped must fail loudly, not print nothing.
         raise DataError(f"Danh mục chỉ tiêu không có lĩnh vực {field!r}; các lĩnh vực: {', '.join(known)}.")
+    report.shown_fields.add(field)
     section = describe_results_sections(report).get(field)
     if section is None:
         return ""
     return _render_field(*section)
+
+
+def check_fields_shown(report: ReportData) -> None:
+    """Refuse a report whose notebook printed no cell for a field that has results: a field added
+    to the catalogue would otherwise reach the committee in the appendix only. A cell tagged
+    `remove-cell` still runs, so a section hidden on purpose passes."""
+    missing = [field for field in describe_results_sections(report) if field not in report.shown_fields]
+    if missing:
+        cells = "; ".join(f'rk.show(rk.render_results_section(report, "{field}"))' for field in missing)
+        raise DataError(
+            f"Sổ tay chưa có ô nào in lĩnh vực {', '.join(missing)} của danh mục chỉ tiêu. "
+            f"Thêm ô vào phần I: {cells} (gắn thẻ remove-cell nếu muốn ẩn lĩnh vực)."
+        )
 
 
 def _render_field(number: int, title: str, sentences: list[str]) -> str:
@@ -202,7 +216,9 @@ def render_charts(report: ReportData, first_chart: int = 1) -> str:
 def render_results(report: ReportData, first_chart: int = 1) -> str:
     """Section I whole: its heading, field by field, one sentence per indicator, with two charts
     (the notebooks show the same pieces one cell each)."""
-    fields = [_render_field(*section) for section in describe_results_sections(report).values()]
+    sections = describe_results_sections(report)
+    report.shown_fields.update(sections)
+    fields = [_render_field(*section) for section in sections.values()]
     pieces = [render_part_heading(report, "results"), *fields, render_charts(report, first_chart)]
     return "".join(pieces)
 
@@ -371,6 +387,8 @@ def render_appendix(report: ReportData) -> str:
 
 
 def render_closing(report: ReportData) -> str:
+    """The recipients and the signature; first, a check that section I showed every field."""
+    check_fields_shown(report)
     inputs, closing = report.inputs, report.inputs.wording["closing"]
     return _render(
         "closing.html.j2",

@@ -99,7 +99,9 @@ def find_project(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / "data" / "periods.yaml").is_file():
             return folder
-    raise FileNotFoundError(f"Không tìm thấy thư mục dự án (có data/periods.yaml) chứa {start}")
+    from ..errors import DataError
+
+    raise DataError(f"Không tìm thấy thư mục dự án (có data/periods.yaml) chứa {start}")
 
 
 def build_pdf(unit_code: str, period: str = "", root: str | Path | None = None) -> Path:
@@ -110,6 +112,7 @@ def build_pdf(unit_code: str, period: str = "", root: str | Path | None = None) 
     The build runs in its own process: a notebook's kernel already runs an event loop, which the
     build's browser control cannot share. Its progress is printed; a failed build raises."""
     from ..build.plan import plan_build
+    from ..errors import BuildError
     from ..paths import ProjectPaths
 
     paths = ProjectPaths.at(Path(root).resolve() if root else find_project(Path.cwd().resolve()))
@@ -120,7 +123,7 @@ def build_pdf(unit_code: str, period: str = "", root: str | Path | None = None) 
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     print(done.stdout + done.stderr)
     if done.returncode:
-        raise RuntimeError(
+        raise BuildError(
             f"Không lập được báo cáo {unit_code} (mã lỗi {done.returncode}); xem thông báo ở trên."
         )
     plan = plan_build(paths, period or None, [unit_code])

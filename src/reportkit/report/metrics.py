@@ -334,6 +334,9 @@ class ReportData:
     children: Mapping[str, tuple[Result, ...]]
     ranking: tuple[Standing, ...] = ()
     missed: Mapping[str, tuple[Result, ...]] = field(default_factory=dict)
+    # The fields of section I the notebook has shown so far (document.render_results_section), so
+    # the closing can refuse a report whose notebook has no cell for a field the catalogue has.
+    shown_fields: set[str] = field(default_factory=set, compare=False, repr=False)
 
 
 def compute_report(inputs: ReportInputs, compare_children: bool = False) -> ReportData:
