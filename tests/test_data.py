@@ -12,7 +12,7 @@ from conftest import ROOT
 
 from reportkit.model import Kind
 from reportkit.report.inputs import DataError, load_catalogue, load_org_tree, load_targets
-from reportkit.submissions.sample import split_largest_remainder
+from reportkit.submissions.sample import split_city_targets, split_largest_remainder
 
 DATA = ROOT / "data"
 LEVELS = DATA / "org" / "levels.yaml"
@@ -91,6 +91,17 @@ def test_district_targets_add_up_exactly_to_the_plan(catalogue, tree):
             parts = [targets[(d.code, ind.id)].value for d in tree.members("92", "district")]
             assert sum(parts) == ind.city_target and ("92", ind.id) not in targets  # in the catalogue only
             assert {targets[(d.code, ind.id)].basis for d in tree.members("92", "district")} == {"sample"}
+
+
+def test_a_city_of_units_with_none_below_gets_a_sample_split_evenly(tmp_path, catalogue):
+    # Since 2025 the city's units have no level below them: each stands for one association, so
+    # the plan's 218.947 people split over 3 units as 72.983 + 72.982 + 72.982 (largest remainder).
+    rows = ["code,name,kind,parent_code", "92,Cần Thơ,thành phố,"]
+    rows += [f"9{n:03d},Thử {n},huyện,92" for n in (1, 2, 3)]
+    (tmp_path / "units.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    flat = load_org_tree(tmp_path / "units.csv", DATA / "org" / "levels.yaml")
+    targets = {(t.unit_code, t.indicator_id): t.value for t in split_city_targets(catalogue, flat, "92")}
+    assert [targets[(code, "propaganda")] for code in ("9001", "9002", "9003")] == [72983, 72982, 72982]
 
 
 def test_largest_remainder_split():

@@ -32,7 +32,7 @@ def split_city_targets(catalogue: Catalogue, tree: OrgTree, city_code: str) -> l
     """District targets: the plan's city targets split by number of grassroots units. The city's own
     targets stay in the catalogue only (a target is written in one place)."""
     districts = tree.members(city_code, "district")
-    weights = {d.code: len(tree.members(d.code, "grassroots")) for d in districts}
+    weights = {d.code: _associations(tree, d.code) for d in districts}
     targets = []
     for ind in catalogue.indicators:
         if ind.kind is not Kind.TOTAL or ind.city_target is None:
@@ -40,6 +40,12 @@ def split_city_targets(catalogue: Catalogue, tree: OrgTree, city_code: str) -> l
         for code, part in split_largest_remainder(int(ind.city_target), weights).items():
             targets.append(Target(code, ind.id, Decimal(part), SAMPLE_BASIS))
     return targets
+
+
+def _associations(tree: OrgTree, code: str) -> int:
+    """How many associations a submitting unit stands for: its grassroots ones, or itself alone
+    in a tree with no level below it (a city of communes)."""
+    return max(1, len(tree.members(code, "grassroots")))
 
 
 class _FigureMaker:
@@ -61,16 +67,17 @@ class _FigureMaker:
         return max(0.6, self.rng.gauss(1.02, 0.11))
 
     def _district(self, code: str, targets, pace: float) -> dict:
-        r, n = self.rng, len(self.tree.members(code, "grassroots"))
+        r, n = self.rng, _associations(self.tree, code)
+        grassroots = len(self.tree.members(code, "grassroots"))
 
         def total(indicator_id: str) -> int:
             return round(float(targets[(code, indicator_id)].value) * self._performance() * pace)
 
         members = n * r.randint(1300, 2100)
         registered = total("sxkd_registered")
-        rated = n
-        weak = 1 if r.random() < 0.15 else 0
-        good = rated - weak - (1 if r.random() < 0.25 else 0)
+        rated = grassroots
+        weak = 1 if r.random() < 0.15 and rated else 0
+        good = max(0, rated - weak - (1 if r.random() < 0.25 else 0))
         cadres = n * r.randint(8, 13)
         food = n * r.randint(60, 140)
         fund = Decimal(
