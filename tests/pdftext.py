@@ -71,3 +71,20 @@ def assert_only_the_shipped_font(reader) -> None:
     assert programs
     for name, data in programs.items():
         assert identity(TTFont(io.BytesIO(data))) in shipped, name
+
+
+def printed_sizes(page) -> list[tuple[float, str]]:
+    """(size on paper in points, text) of each unrotated text run: the font's size scaled by the
+    text matrix and the transformation (Chromium draws some text at size 1, scaled up)."""
+    runs = []
+
+    def visit(text, cm, tm, _font, size):
+        a = tm[0] * cm[0] + tm[1] * cm[2]
+        b = tm[0] * cm[1] + tm[1] * cm[3]
+        c = tm[2] * cm[0] + tm[3] * cm[2]
+        d = tm[2] * cm[1] + tm[3] * cm[3]
+        if text.strip() and abs(b) < 1e-6 and abs(c) < 1e-6:
+            runs.append((size * abs(d) if abs(d) > 1e-6 else size * abs(a), text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
-from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
+from pdftext import A4_PT, MM, assert_only_the_shipped_font, printed_sizes, upright_text
 from pypdf import PdfReader
 
 from reportkit.build.plan import BuildOptions, build_period
@@ -175,6 +175,16 @@ def test_pdfs_are_a4_with_an_embedded_serif_font(year_end):
     # Every PDF, and every font in it, is the kit's own Liberation Serif 2 file.
     for path in sorted(year_end.glob("*.pdf")):
         assert_only_the_shipped_font(PdfReader(path))
+
+
+def test_no_text_prints_under_8_points(year_end):
+    # Charts are laid out at the text block's width and printed at 100%: their labels and values
+    # must read on paper as the rest does (a chart drawn wider and shrunk put them at 4,7-6,8 pt).
+    for path in sorted(year_end.glob("*.pdf")):
+        runs = [run for page in PdfReader(path).pages for run in printed_sizes(page)]
+        assert len(runs) > 100
+        small = sorted({(round(size, 1), text) for size, text in runs if size < 8})
+        assert not small, (path.name, small[:10])
 
 
 def test_vietnamese_text_is_intact(year_end):

@@ -15,7 +15,11 @@ from ..model import Kind, Result, Status
 from .fonts import register_with_matplotlib
 from .narrative import describe_year_on_year
 
-WIDTH_IN = 6.3  # the A4 text block (210 mm less 30 + 15 mm margins) is 6,5 in
+# The A4 text block (210 mm less 30 + 15 mm margins) is 6,5 in. Figures are laid out at this width
+# ("constrained" layout keeps the labels inside it), so the page prints them at 100%: a point
+# in matplotlib is a point on paper, and no text is drawn under MIN_PT.
+WIDTH_IN = 6.3
+MIN_PT = 8.5  # bar values, heat map cells; labels and axes are 9 pt
 PERCENT_CAP = 150  # longer bars are cut here and labelled with their true value
 
 # Fill, edge and hatch per status: the hatch and the fill's lightness tell the statuses
@@ -31,6 +35,7 @@ RC = {
     # svg.fonttype none the SVG names it too, and the page's @font-face supplies it.
     "font.family": [register_with_matplotlib()],
     "font.size": 9,
+    "figure.constrained_layout.use": True,
     "svg.fonttype": "none",  # keep text as text: searchable, and drawn in the page's font
     "svg.hashsalt": "reportkit",  # stable ids, so the same data gives the same file
     "hatch.linewidth": 0.6,
@@ -41,7 +46,9 @@ RC = {
 
 def _to_svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # No bbox_inches="tight": it would grow the figure past WIDTH_IN to fit long labels, and the page
+    # would then shrink the whole chart, its text with it, to the column's width.
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(figure)
     svg = buffer.getvalue()
     # The XML prologue and DOCTYPE (which names a w3.org DTD) are not needed inline in HTML.
@@ -55,7 +62,7 @@ def _bar_style(status: Status) -> dict:
 
 def _legend(ax, labels: Mapping[str, str]) -> None:
     handles = [Patch(label=labels[s.value], **_bar_style(s)) for s in STYLE]
-    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
+    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=MIN_PT)
 
 
 def plot_achievement(
@@ -72,7 +79,7 @@ def plot_achievement(
         for y, result in enumerate(rows[::-1]):
             value = min(float(result.percent), PERCENT_CAP)
             ax.barh(y, value, height=0.62, **_bar_style(result.status))
-            ax.text(value + 1.5, y, fmt.format_percent(result.percent), va="center", fontsize=7.5)
+            ax.text(value + 1.5, y, fmt.format_percent(result.percent), va="center", fontsize=MIN_PT)
         ax.set_yticks(range(len(rows)), names)
         ax.axvline(100, color="#000000", linewidth=0.9)
         if progress is not None and progress < 100:
@@ -99,7 +106,7 @@ def plot_change(results: Sequence[Result], axis_label: str) -> str | None:
             ax.barh(y, value, height=0.6, color="#555555" if value >= 0 else "#ffffff",
                     hatch="" if value >= 0 else "\\\\\\\\", edgecolor="#222222", linewidth=0.6)  # fmt: skip
             ax.text(value, y, f" {change.signed} ", va="center",
-                    ha="left" if value >= 0 else "right", fontsize=7.5)  # fmt: skip
+                    ha="left" if value >= 0 else "right", fontsize=MIN_PT)  # fmt: skip
         ax.set_yticks(range(len(rows)), [r.indicator.short for r in rows][::-1])
         ax.axvline(0, color="#000000", linewidth=0.8)
         low = min(0.0, *(float(r.change) for r in rows))
@@ -127,7 +134,7 @@ def plot_heatmap(
             for j, value in enumerate(row):
                 text = fmt.format_plain(value, 0) if value is not None else "—"
                 dark = value is not None and float(value) < 70
-                ax.text(j, i, text, ha="center", va="center", fontsize=6.5,
+                ax.text(j, i, text, ha="center", va="center", fontsize=MIN_PT,
                         color="#ffffff" if dark else "#000000")  # fmt: skip
         ax.set_xticks(range(len(column_labels)), column_labels, rotation=30, ha="right")
         ax.set_yticks(range(len(row_labels)), row_labels)
@@ -150,7 +157,7 @@ def plot_ranking(
         ys = range(len(names))[::-1]
         ax.barh(list(ys), reached, height=0.6, color="#555555", edgecolor="#222222", linewidth=0.6)
         for y, count, total in zip(ys, reached, judged, strict=True):
-            ax.text(count + 0.2, y, f"{count}/{total}", va="center", fontsize=7.5)
+            ax.text(count + 0.2, y, f"{count}/{total}", va="center", fontsize=MIN_PT)
         ax.set_yticks(list(ys), names)
         ax.set_xlim(0, max(judged, default=1) + 2)
         ax.set_xlabel(axis_label)
