@@ -15,6 +15,7 @@ from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 
+from reportkit import files
 from reportkit.build import export
 
 # Markers that must never reach the report (code, parameters, removed cells).
@@ -208,8 +209,8 @@ def test_html_inlines_the_kit_css_not_the_jupyterlab_theme(html):
 
 def test_write_atomic_writes_text_as_utf8_and_replaces(tmp_path):
     target = tmp_path / "out" / "report.html"
-    export.write_atomic(target, "bản cũ")
-    export.write_atomic(target, "Hội Nông dân")
+    files.write_atomic(target, "bản cũ")
+    files.write_atomic(target, "Hội Nông dân")
     assert target.read_bytes() == "Hội Nông dân".encode()
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.html"]
     assert stat.S_IMODE(target.stat().st_mode) & 0o044  # readable by others, unlike mkstemp
@@ -222,9 +223,9 @@ def test_write_atomic_keeps_the_old_file_when_the_write_fails(tmp_path, monkeypa
     def fail(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
-        export.write_atomic(target, b"new")
+        files.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import BuildBusyError
 from ..paths import EXECUTED_DIR, LOCK_FILE, LOGS_DIR, MANIFEST_FILE
-from .export import write_atomic
+from ..files import write_atomic
 
 FORMAT = 1
 

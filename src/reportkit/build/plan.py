@@ -43,8 +43,10 @@ from ..report.inputs import (
     read_yaml,
 )
 from ..vntext import slugify
-from .export import first_line, write_atomic
-from .fingerprint import combine, digest_bytes, digest_notebook, fingerprint_kit, package_versions
+from .export import first_line
+from ..digests import digest_bytes
+from ..files import write_atomic
+from .fingerprint import combine, digest_notebook, fingerprint_kit, package_versions
 from .isolate import ReportRun, ReportTask
 from .manifest import (
     BUILT,
@@ -345,7 +347,6 @@ class BuildRun:
 
     def run(self, jobs: Sequence[Job]) -> dict[str, JobResult]:
         from .executors import make_executor
-        from .isolate import PROCESSES
         from .printing import PrintService
 
         (self.out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
@@ -364,7 +365,6 @@ class BuildRun:
         except BaseException:
             # Ctrl-C, a kill signal turned into an exception, or a bug: stop every report
             # process now; what finished is in the manifest, nothing is half-written.
-            PROCESSES.stop_all()
             executor.close(interrupted=True)
             raise
         else:
