@@ -1,13 +1,11 @@
-"""Export executed report notebooks to self-contained HTML and print that HTML to A4 PDF."""
+"""Print a report page (report/page.py) to A4 PDF in a headless Chromium, Chrome or Edge."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import os
 import shutil
-import threading
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -15,31 +13,17 @@ from urllib.parse import urlsplit
 
 from ..errors import BrowserNotFoundError
 from ..files import write_atomic
-from ..report.fonts import font_face_css
 
 if TYPE_CHECKING:
-    import nbformat
-    from nbconvert import HTMLExporter
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route
 
 __all__ = [
     "BROWSER_ENV_VAR",
     "PdfPrinter",
     "find_browser",
-    "render_html",
-    "stream_log",
 ]
 
 log = logging.getLogger(__name__)
-
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
-TEMPLATE_NAME = "reportkit"
-
-# papermill's parameter cells hold run settings, not report content.
-REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
-# What a cell printed (stdout, stderr, warnings) or raised is for the build log, never for the
-# committee's page: it carries machine paths and code. Only displays and results are the report.
-DROPPED_OUTPUT_TYPES = frozenset({"stream", "error"})
 
 BROWSER_ENV_VAR = "REPORTKIT_BROWSER"
 BROWSER_NAMES = (
@@ -88,81 +72,6 @@ PAGES_PER_CONTEXT = 40
 # The PDF is laid out for its A4 pages, not for the window, so the window can be tiny: then
 # Chromium does not paint a screen nobody sees, about 0.1 s of CPU less per report.
 WINDOW = {"width": 16, "height": 16}
-
-
-# HTMLExporter re-registers filters and per-notebook state on every call, so the shared
-# exporter must not convert two notebooks at once (build runs notebooks in threads).
-_EXPORT_LOCK = threading.Lock()
-
-
-@functools.cache
-def _exporter() -> HTMLExporter:
-    # Building the exporter and compiling its templates takes ~0.5 s; later calls reuse it.
-    # nbconvert is imported here, not at the top: the build's printer processes load this
-    # module only for PdfPrinter, and nbconvert would add a second of imports to each.
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    config = Config()
-    config.TemplateExporter.exclude_input = True
-    config.TemplateExporter.exclude_input_prompt = True
-    config.TemplateExporter.exclude_output_prompt = True
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_CELL_TAGS)
-    # The template shows no code, so the Pygments stylesheet would be dead weight.
-    config.CSSHTMLHeaderPreprocessor.enabled = False
-    config.HTMLExporter.exclude_anchor_links = True
-    exporter = HTMLExporter(
-        config=config,
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-    )
-    exporter.register_preprocessor(_report_outputs_only, enabled=True)
-    return exporter
-
-
-def _report_outputs_only(notebook, resources):
-    # A preprocessor (nbconvert calls it on its own copy of the notebook): streams and
-    # errors are dropped, display_data and execute_result pass untouched.
-    for cell in notebook.cells:
-        if cell.get("outputs"):
-            cell.outputs = [o for o in cell.outputs if o.output_type not in DROPPED_OUTPUT_TYPES]
-    return notebook, resources
-
-
-def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) -> str:
-    """Return the report page (one self-contained HTML string) for an executed notebook.
-
-    `title` becomes the HTML <title> and so the PDF's document title; without it the
-    notebook's metadata.title, else "Báo cáo". Safe to call from several threads.
-    """
-    resources = {"report_title": title, "font_face_css": font_face_css()}
-    with _EXPORT_LOCK:
-        html, _ = _exporter().from_notebook_node(notebook, resources=resources)
-    return html
-
-
-def stream_log(notebook: nbformat.NotebookNode) -> str:
-    """What the notebook's cells printed or raised (the outputs the page leaves out), as the
-    text of the build log: a line naming each cell, then its output."""
-    parts = []
-    for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", ()):
-            if output.output_type == "stream":
-                text = output.text
-            elif output.output_type == "error":
-                text = "\n".join([f"{output.ename}: {output.evalue}", *output.traceback])
-            else:
-                continue
-            name = output.get("name", output.output_type)
-            parts.append(f"--- cell {index} [{name}]\n{text.rstrip()}\n")
-    return "".join(parts)
-
-
-def first_line(log: str) -> str:
-    """The first line of a stream_log that is output, not a cell heading."""
-    lines = (line.strip() for line in log.splitlines())
-    return next((line for line in lines if line and not line.startswith("--- cell ")), "")
 
 
 def find_browser(configured: str | os.PathLike[str] | None = None) -> Path:

@@ -137,7 +137,7 @@ def execute_report(task: ReportTask) -> ReportRun:
     """Execute the notebook and render its page; every failure comes back as data."""
     import nbformat
 
-    from .export import first_line, render_html, stream_log
+    from ..report.page import first_line, render_html, stream_log
 
     started = time.perf_counter()
     nb, error = None, None

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html as html_text
 import itertools
 import os
-import re
 import threading
 import time
 from collections import deque
@@ -33,6 +31,7 @@ from ..paths import (
     wording_file,
 )
 from ..report.fonts import check_coverage, iter_text, printed_params
+from ..report.page import first_line, read_draft
 from ..report.inputs import (
     ReportLoader,
     known_period,
@@ -43,7 +42,6 @@ from ..report.inputs import (
     read_yaml,
 )
 from ..vntext import slugify
-from .export import first_line
 from ..digests import digest_bytes
 from ..files import write_atomic
 from .fingerprint import combine, digest_notebook, fingerprint_kit, package_versions
@@ -288,38 +286,6 @@ def longest_first(jobs: Sequence[Job], manifest: Manifest) -> list[Job]:
 def _skipped(job: Job, entry: Entry, out_dir: Path) -> JobResult:
     html, pdf = out_dir / f"{job.stem}.html", out_dir / f"{job.stem}.pdf"
     return JobResult(job, JobState.SKIPPED, entry.seconds, "", html, pdf, draft=entry.draft_note)
-
-
-# The header's draft mark (fragments/header.html.j2), as the exported page writes it: the page is
-# cleaned on export, so its attributes may come in any order.
-DRAFT_MARK = re.compile(r'<div\b[^>]*\bclass="rk-draft-mark"[^>]*>')
-DRAFT_ATTRIBUTE = re.compile(r'\bdata-(sections|path)="([^"]*)"')
-
-
-@dataclasses.dataclass(frozen=True)
-class DraftState:
-    """What the page of a draft report says is missing, read back from the page itself."""
-
-    sections: str
-    path: str
-
-    def describe(self) -> str:
-        return f"dự thảo: chưa có phần {self.sections} (soạn trong {self.path})"
-
-    def describe_final_error(self) -> str:
-        return (
-            f"Báo cáo còn là dự thảo: chưa có phần {self.sections}. Hãy soạn các phần này trong tệp "
-            f"{self.path} rồi lập lại (lần lập --final không nhận dự thảo)."
-        )
-
-
-def read_draft(page: str | None) -> DraftState | None:
-    """The draft state a report's page carries in its header, or None for a finished report."""
-    found = DRAFT_MARK.search(page or "")
-    if found is None:
-        return None
-    attributes = {name: html_text.unescape(value) for name, value in DRAFT_ATTRIBUTE.findall(found.group())}
-    return DraftState(attributes.get("sections", ""), attributes.get("path", ""))
 
 
 class BuildRun:

@@ -22,8 +22,8 @@ from papermill.engines import papermill_engines  # noqa: E402
 
 from .. import formats as fmt  # noqa: E402
 from ..model import Indicator, Kind, Outcome, Result, Status  # noqa: E402
-from ..report import charts, document, fonts, inputs, metrics, narrative, tables  # noqa: F401, E402
-from . import engine, export  # noqa: E402
+from ..report import charts, document, fonts, inputs, metrics, narrative, page, tables  # noqa: F401, E402
+from . import engine  # noqa: E402
 
 # Made-up words and numbers, never a unit's: the warm-up must leave no report's data in
 # the process every report is forked from.
@@ -87,7 +87,7 @@ def _warm_up_text() -> None:
 
 def warm_up() -> None:
     """Pay the first-use costs (templates, fonts, exporter, shell) once, before any fork."""
-    export.render_html(nbformat.v4.new_notebook())  # also reads and encodes the page font once
+    page.render_html(nbformat.v4.new_notebook())  # also reads and encodes the page font once
     fonts.covered_characters()  # the font's character map, which each report checks its words against
     tables.render_table(pd.DataFrame({"a": [1]}))
     _warm_up_charts()
