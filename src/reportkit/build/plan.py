@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import itertools
 import os
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -16,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..digests import digest_bytes
 from ..errors import BuildError, DataError
+from ..files import write_atomic
 from ..model import OrgTree, Period, describe_unknown_units
 from ..paths import (
     EXECUTED_DIR,
@@ -31,7 +32,6 @@ from ..paths import (
     wording_file,
 )
 from ..report.fonts import check_coverage, iter_text, printed_params
-from ..report.page import first_line, read_draft
 from ..report.inputs import (
     ReportLoader,
     known_period,
@@ -41,9 +41,8 @@ from ..report.inputs import (
     load_periods,
     read_yaml,
 )
+from ..report.page import first_line, read_draft
 from ..vntext import slugify
-from ..digests import digest_bytes
-from ..files import write_atomic
 from .fingerprint import combine, digest_notebook, fingerprint_kit, package_versions
 from .isolate import ReportRun, ReportTask
 from .manifest import (
@@ -157,12 +156,6 @@ def _job(paths: ProjectPaths, tree: OrgTree, code: str, period: str, defaults: M
     return Job(code, title, notebook_for(tree, code, paths), f"{code}-{slugify(title)}", params)
 
 
-def plan_jobs(paths: ProjectPaths, period: str | None = None, units: Sequence[str] = ()) -> tuple[str, list[Job]]:
-    """The period to build and one job per unit (all reported units when none are named)."""
-    plan = plan_build(paths, period, units)
-    return plan.period.id, list(plan.jobs)
-
-
 def loader_reads(loader: ReportLoader, parameters: Mapping[str, Any]) -> dict[str, str]:
     """What the report's notebook will read, by name: its loader, called as the notebook calls it
     (with the parameters papermill gives the notebook), records it; nothing runs."""
@@ -252,6 +245,7 @@ def build_period(
 def check_plan_font(paths: ProjectPaths, plan: Plan) -> None:
     """Before any report runs: the report font has every character of the wording, catalogue,
     units, parameters and analyst texts the plan's reports will print (fonts.FontError if not)."""
+
     def read(load: Callable[[Path], Any], path: Path) -> Any:
         try:
             return load(path)
@@ -318,8 +312,6 @@ class BuildRun:
         (self.out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
         executor = make_executor(self.options.workers, self.options.scheduler)
         executor.start()
-        # While the fork server warms up on one core, load the writer here on the other.
-        threading.Thread(target=_load_writer, name="load-writer", daemon=True).start()
         printer, own_printer = None, False
         if not executor.prints_pdf:
             printer, own_printer = self.printer, self.printer is None
@@ -467,13 +459,6 @@ class BuildRun:
         if self.unsaved and time.perf_counter() - self.last_save >= MANIFEST_SAVE_EVERY_S:
             self.manifest.save()
             self.last_save, self.unsaved = time.perf_counter(), False
-
-
-def _load_writer() -> None:
-    from .speedups import skip_unused_imports
-
-    skip_unused_imports()
-    from . import export  # noqa: F401
 
 
 def _unit_order(plan: Plan) -> dict[str, int]:

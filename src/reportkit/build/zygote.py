@@ -7,9 +7,9 @@ import gc
 import sys
 from decimal import Decimal
 
-from .speedups import skip_unused_imports
-
-skip_unused_imports()
+# jsonschema loads rfc3987-syntax (pulled in by jupyter-events) only to check the "iri" string
+# format, and that import compiles a grammar for ~3 s. Notebook schemas never use that format.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from .engine import default_to_inline_figures  # noqa: E402
 
