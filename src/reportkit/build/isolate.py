@@ -12,12 +12,13 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ReportTimeout
+from ..report.page import first_line, render_html, stream_log
 from .spec import DEFAULT_ENGINE, ENGINES
 
 KILL_GRACE_S = 10.0  # past its timeout a report may take this long to save its error
@@ -137,8 +138,6 @@ def execute_report(task: ReportTask) -> ReportRun:
     """Execute the notebook and render its page; every failure comes back as data."""
     import nbformat
 
-    from ..report.page import first_line, render_html, stream_log
-
     started = time.perf_counter()
     nb, error = None, None
     html = None
@@ -155,7 +154,7 @@ def execute_report(task: ReportTask) -> ReportRun:
     message = describe_error(error) if error is not None else ""
     log = (stream_log(nb) if nb is not None else "") + "".join(map(_describe_warning, caught))
     if task.strict and not message:
-        message = _strict_failure(nb, caught, first_line)
+        message = _strict_failure(nb, caught)
     return ReportRun(task.stem, notebook, html, message, time.perf_counter() - started, log=log)
 
 
@@ -177,7 +176,7 @@ def _describe_warning(message: warnings.WarningMessage) -> str:
     return f"--- warning\n{message.category.__name__}: {message.message}\n"
 
 
-def _strict_failure(nb: Any, caught: list[warnings.WarningMessage], first_line: Callable[[str], str]) -> str:
+def _strict_failure(nb: Any, caught: list[warnings.WarningMessage]) -> str:
     # The category and message only: the warning's file path is for the log, not the index.
     if caught:
         first = caught[0]

@@ -185,27 +185,22 @@ def build_period(
     paths: ProjectPaths,
     period: str | None = None,
     units: Sequence[str] = (),
-    workers: int | None = None,
-    browser: str | None = None,
-    on_done: Listener | None = None,
     *,
     levels: Sequence[str] = (),
     options: BuildOptions | None = None,
-    on_start: Callable[[Job], None] | None = None,
-    printer: PrintService | None = None,
     on_plan: Callable[[PlanSummary], None] | None = None,
+    on_start: Callable[[Job], None] | None = None,
+    on_done: Listener | None = None,
+    printer: PrintService | None = None,
 ) -> tuple[str, list[JobResult]]:
     """Build the reports of a period whose inputs changed; a failing report stops no other.
 
-    `workers` and `browser` override `options`; `on_plan` is called once the reports are
-    known, and `on_start` and `on_done` on this thread as each report starts and ends
-    (skipped ones end at once). `printer` is a running print service to use; without
-    it the build starts its own.
+    `on_plan` is called once the reports are known, and `on_start` and `on_done` on this
+    thread as each report starts and ends (skipped ones end at once). `printer` is a running
+    print service to use; without it the build starts its own.
     """
     options = options or BuildOptions()
-    options = dataclasses.replace(
-        options, workers=workers or options.workers or default_workers(), browser=browser or options.browser
-    )
+    options = dataclasses.replace(options, workers=options.workers or default_workers())
     if options.engine not in ENGINES:
         raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
     plan = plan_build(paths, period, units, levels)

@@ -34,31 +34,11 @@ def _warm_up_results() -> list[Result]:
     """Three made-up judged indicators, one per status, to draw the charts' every element."""
     results = []
     for number, status in enumerate((Status.EXCEEDED, Status.MET, Status.MISSED), start=1):
-        indicator = Indicator(
-            id=f"mau{number}",
-            field="mau",
-            kind=Kind.TOTAL,
-            unit="hội viên",
-            short=WARM_UP_TEXT[:20],
-            name=WARM_UP_TEXT,
-            lead="",
-        )
-        value = Decimal(40 * number)
-        results.append(
-            Result(
-                indicator,
-                unit_code="0",
-                period="mau",
-                level="mau",
-                outcome=Outcome(value),
-                target=value,
-                expected=value,
-                percent=value,
-                status=status,
-                previous=Outcome(2 * value),
-                change=-value,
-            )
-        )
+        short, value = WARM_UP_TEXT[:20], Decimal(40 * number)
+        indicator = Indicator(f"mau{number}", "mau", Kind.TOTAL, "hội viên", short, WARM_UP_TEXT, lead="")
+        outcomes = dict(outcome=Outcome(value), previous=Outcome(2 * value), change=-value)
+        judged = dict(target=value, expected=value, percent=value, status=status)
+        results.append(Result(indicator, "0", "mau", "mau", **outcomes, **judged))
     return results
 
 
