@@ -30,7 +30,7 @@ def report_blocks(job) -> list[str]:
 def page_of(blocks: list[str]) -> str:
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from reportkit.build.export import render_html
+    from reportkit.report.page import render_html
 
     outputs = [
         new_output("display_data", data={"text/html": b, "text/plain": "<IPython.core.display.HTML object>"})

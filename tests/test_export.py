@@ -15,7 +15,9 @@ from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 
+from reportkit import files
 from reportkit.build import export
+from reportkit.report import page as report_page
 
 # Markers that must never reach the report (code, parameters, removed cells).
 CODE_MARK = "CODE_SOURCE_MUST_NOT_SHOW"
@@ -160,7 +162,7 @@ def find_remote_refs(html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def html() -> str:
-    return export.render_html(build_notebook(), title="Báo cáo thử nghiệm")
+    return report_page.render_html(build_notebook(), title="Báo cáo thử nghiệm")
 
 
 def test_remote_ref_check_catches_the_stock_lab_template():
@@ -191,10 +193,10 @@ def test_html_keeps_the_report_content(html):
 
 def test_html_title_prefers_the_argument_then_the_notebook_metadata():
     nb = build_notebook()
-    assert "<title>Báo cáo</title>" in export.render_html(nb)  # not nbconvert's "Notebook"
+    assert "<title>Báo cáo</title>" in report_page.render_html(nb)  # not nbconvert's "Notebook"
     nb.metadata["title"] = "Báo cáo quận Ninh Kiều"
-    assert "<title>Báo cáo quận Ninh Kiều</title>" in export.render_html(nb)
-    assert "<title>A &amp; B</title>" in export.render_html(nb, title="A & B")
+    assert "<title>Báo cáo quận Ninh Kiều</title>" in report_page.render_html(nb)
+    assert "<title>A &amp; B</title>" in report_page.render_html(nb, title="A & B")
 
 
 def test_html_inlines_the_kit_css_not_the_jupyterlab_theme(html):
@@ -208,8 +210,8 @@ def test_html_inlines_the_kit_css_not_the_jupyterlab_theme(html):
 
 def test_write_atomic_writes_text_as_utf8_and_replaces(tmp_path):
     target = tmp_path / "out" / "report.html"
-    export.write_atomic(target, "bản cũ")
-    export.write_atomic(target, "Hội Nông dân")
+    files.write_atomic(target, "bản cũ")
+    files.write_atomic(target, "Hội Nông dân")
     assert target.read_bytes() == "Hội Nông dân".encode()
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.html"]
     assert stat.S_IMODE(target.stat().st_mode) & 0o044  # readable by others, unlike mkstemp
@@ -222,9 +224,9 @@ def test_write_atomic_keeps_the_old_file_when_the_write_fails(tmp_path, monkeypa
     def fail(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
-        export.write_atomic(target, b"new")
+        files.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
 
@@ -366,7 +368,7 @@ def test_heading_and_chart_move_to_the_next_page_together(printer, tmp_path):
             )
         ]
     )
-    out = printer.print_pdf(export.render_html(nb), tmp_path / "breaks.pdf")
+    out = printer.print_pdf(report_page.render_html(nb), tmp_path / "breaks.pdf")
     pages = [p.extract_text() for p in pypdf.PdfReader(out).pages]
     assert len(pages) == 2
     assert "Tiêu đề không được đứng cuối trang" in pages[1]
@@ -393,7 +395,7 @@ def test_printer_blocks_network_requests(printer, tmp_path):
 def test_report_page_forbids_fetches_even_for_a_stray_remote_url(printer, tmp_path):
     # The page's Content-Security-Policy stops the request before it is even attempted.
     nb = new_notebook(cells=[new_markdown_cell("Hội Nông dân ![logo](http://192.0.2.1/logo.png)")])
-    html = export.render_html(nb)
+    html = report_page.render_html(nb)
     assert "http://192.0.2.1/logo.png" in html
     before = len(printer.blocked_urls)
     printer.print_pdf(html, tmp_path / "stray.pdf")
@@ -456,7 +458,7 @@ def test_the_printers_tiny_window_does_not_change_the_pdf(printer, tmp_path, mon
 def test_a_reports_policy_does_not_outlive_it_in_the_reused_page(printer, tmp_path):
     # A report page forbids every fetch (its CSP); the next page must meet the printer's own
     # guard, not that policy left behind.
-    printer.print_pdf(export.render_html(new_notebook()), tmp_path / "report.pdf")
+    printer.print_pdf(report_page.render_html(new_notebook()), tmp_path / "report.pdf")
     before = len(printer.blocked_urls)
     printer.print_pdf(_page('<img src="http://192.0.2.1/logo.png" alt="">'), tmp_path / "next.pdf")
     assert printer.blocked_urls[before:] == ["http://192.0.2.1/logo.png"]
@@ -532,27 +534,29 @@ def noisy_notebook(tmp_path_factory) -> nbformat.NotebookNode:
     )
     kinds = {o.output_type for c in executed.cells for o in c.outputs}
     assert kinds == {"stream", "display_data", "error"}  # the guard below has something to guard
-    assert WARNING_MARK in export.stream_log(executed) and STDOUT_MARK in export.stream_log(executed)
+    assert WARNING_MARK in report_page.stream_log(executed) and STDOUT_MARK in report_page.stream_log(
+        executed
+    )
     return executed
 
 
 def test_the_page_drops_every_stream_and_error_and_keeps_the_display(noisy_notebook):
-    html = export.render_html(noisy_notebook)
+    html = report_page.render_html(noisy_notebook)
     assert DISPLAY_TEXT in html
     assert _printed_text(html) == []
     assert "application/vnd.jupyter.std" not in html  # no empty stream box either
 
 
 def test_the_log_keeps_what_the_page_drops(noisy_notebook):
-    log = export.stream_log(noisy_notebook)
+    log = report_page.stream_log(noisy_notebook)
     for mark in (STDOUT_MARK, STDERR_MARK, WARNING_MARK, "Traceback", "charts.py"):
         assert mark in log
-    assert export.first_line(log) == STDOUT_MARK
+    assert report_page.first_line(log) == STDOUT_MARK
 
 
 @pytest.mark.e2e
 def test_the_pdf_shows_the_display_and_nothing_the_cells_printed(printer, noisy_notebook, tmp_path):
-    out = printer.print_pdf(export.render_html(noisy_notebook), tmp_path / "noisy.pdf")
+    out = printer.print_pdf(report_page.render_html(noisy_notebook), tmp_path / "noisy.pdf")
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
     assert DISPLAY_TEXT in " ".join(text.split())
     assert _printed_text(text) == []

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from reportkit.build import export
+from reportkit.report import page
 
 REPORT_TEXT = "Kết quả thực hiện chỉ tiêu năm 2022"
 STDOUT_MARK = "STDOUT_MUST_NOT_SHOW"
@@ -37,7 +37,7 @@ def notebook_with_stray_outputs() -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def html() -> str:
-    return export.render_html(notebook_with_stray_outputs(), title="Báo cáo thử nghiệm")
+    return page.render_html(notebook_with_stray_outputs(), title="Báo cáo thử nghiệm")
 
 
 def test_the_report_itself_is_on_the_page(html):

@@ -57,10 +57,10 @@ def test_every_parameter_in_params_is_declared_in_the_notebooks(param_file):
 
 
 def test_build_injects_only_declared_parameters():
-    from reportkit.build.plan import plan_jobs
+    from reportkit.build.plan import plan_build
     from reportkit.paths import ProjectPaths
 
-    _, jobs = plan_jobs(ProjectPaths.at(ROOT), "2022-FY")
+    jobs = plan_build(ProjectPaths.at(ROOT), "2022-FY").jobs
     for job in jobs:
         assert set(job.parameters) <= parameters_of(job.notebook), job.unit_code
 

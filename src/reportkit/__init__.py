@@ -13,8 +13,8 @@ How a figure travels, from a district's Excel cell to a line of a committee's PD
    every number written the Vietnamese way (`formats`).
 3. `build`        `reportkit build` plans the period's reports, skips those whose inputs did
    not change (`build.fingerprint`, `build.manifest`), runs each notebook in a fresh process
-   (`build.isolate`, `build.engine`) and prints its page to PDF (`build.export`,
-   `build.printing`) into outputs/<period>/.
+   (`build.executors`, `build.isolate`, `build.engine`), makes its page (`report.page`) and
+   prints it to PDF (`build.printing`, `build.export`) into outputs/<period>/.
 
 Shared by all three: `model` (the plan, the tree, figures and results), `paths` (every folder
 and file name of a project), `errors` (the one error tree), `formats` and `vntext` (numbers,

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-from concurrent.futures import Future, ThreadPoolExecutor
+import os
+import signal
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from .isolate import PROCESSES, ReportRun, ReportTask, describe_error, run_isolated, start_fork_server
+from . import isolate
+from .isolate import ReportRun, ReportTask, describe_error, execute_report, process_context, start_fork_server
 
 DASK_DAEMON_HINT = (
     "Dask worker processes are daemons by default and cannot start report processes: "
@@ -24,6 +30,66 @@ class Executor(Protocol):
     def close(self, *, interrupted: bool = False) -> None: ...
 
 
+class ReportPools:
+    """The report processes running now, each in a one-process pool, so an interrupt stops them all.
+
+    A pool whose process dies is broken, with every report it runs: one pool per report, so a
+    report that crashes or is killed past its timeout takes down no other.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[ProcessPoolExecutor] = set()
+        self._stopped = False
+
+    def run(self, task: ReportTask) -> ReportRun:
+        """Run the report in a fresh process; it kills itself (and its kernel) past timeout + grace."""
+        started = time.perf_counter()
+        deadline = task.timeout + isolate.KILL_GRACE_S
+        pool = ProcessPoolExecutor(
+            1, mp_context=process_context(), initializer=isolate.enter_own_group, initargs=(deadline,)
+        )
+        try:
+            with self._lock:  # submit starts the process: then stop_all can see it
+                if self._stopped:
+                    return ReportRun(task.stem, None, None, "Lần lập đã bị dừng")
+                future = pool.submit(execute_report, task)
+                self._running.add(pool)
+            return future.result()
+        except BrokenProcessPool:
+            seconds = time.perf_counter() - started
+            if seconds >= task.timeout:
+                error = f"Báo cáo chạy quá thời gian cho phép ({task.timeout:g} s) và đã bị dừng"
+            else:
+                error = "Tiến trình báo cáo dừng đột ngột"
+            return ReportRun(task.stem, None, None, error, seconds)
+        except Exception as exc:  # the task could not be sent or its result not read back
+            return ReportRun(task.stem, None, None, describe_error(exc), time.perf_counter() - started)
+        finally:
+            with self._lock:
+                self._running.discard(pool)
+            pool.shutdown(wait=True)
+
+    def stop_all(self) -> None:
+        """SIGKILL every running report process with its group (its kernel)."""
+        with self._lock:
+            self._stopped, pools = True, list(self._running)
+        for pool in pools:
+            # The pool's processes by pid (a private attribute; Python 3.14 has kill_workers()).
+            for pid in list(getattr(pool, "_processes", None) or ()):
+                _kill_group(pid)
+
+
+def _kill_group(pid: int) -> None:
+    # A process that has not yet entered its own group is killed alone.
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+            return
+        except (ProcessLookupError, PermissionError):
+            continue
+
+
 class LocalExecutor:
     """Each report in a fresh process forked from this machine's warm fork server.
 
@@ -36,16 +102,17 @@ class LocalExecutor:
     def __init__(self, workers: int) -> None:
         self.slots = max(1, workers)
         self._threads = ThreadPoolExecutor(self.slots, thread_name_prefix="report")
+        self._pools = ReportPools()
 
     def start(self) -> None:
         start_fork_server()
 
     def submit(self, task: ReportTask) -> Future[ReportRun]:
-        return self._threads.submit(run_isolated, task)
+        return self._threads.submit(self._pools.run, task)
 
     def close(self, *, interrupted: bool = False) -> None:
         if interrupted:
-            PROCESSES.stop_all()
+            self._pools.stop_all()
         self._threads.shutdown(wait=True, cancel_futures=True)
 
 
@@ -55,7 +122,7 @@ def run_on_worker(task: ReportTask) -> ReportRun:
 
     if multiprocessing.current_process().daemon:
         return ReportRun(task.stem, None, None, DASK_DAEMON_HINT)
-    run = run_isolated(task)
+    run = ReportPools().run(task)
     if not run.ok or run.html is None:
         return run
     try:

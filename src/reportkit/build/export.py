@@ -1,46 +1,29 @@
-"""Export executed report notebooks to self-contained HTML and print that HTML to A4 PDF."""
+"""Print a report page (report/page.py) to A4 PDF in a headless Chromium, Chrome or Edge."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import os
 import shutil
-import tempfile
-import threading
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import BrowserNotFoundError
-from ..report.fonts import font_face_css
+from ..files import write_atomic
 
 if TYPE_CHECKING:
-    import nbformat
-    from nbconvert import HTMLExporter
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route
 
 __all__ = [
     "BROWSER_ENV_VAR",
     "PdfPrinter",
     "find_browser",
-    "render_html",
-    "stream_log",
-    "write_atomic",
 ]
 
 log = logging.getLogger(__name__)
-
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
-TEMPLATE_NAME = "reportkit"
-
-# papermill's parameter cells hold run settings, not report content.
-REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
-# What a cell printed (stdout, stderr, warnings) or raised is for the build log, never for the
-# committee's page: it carries machine paths and code. Only displays and results are the report.
-DROPPED_OUTPUT_TYPES = frozenset({"stream", "error"})
 
 BROWSER_ENV_VAR = "REPORTKIT_BROWSER"
 BROWSER_NAMES = (
@@ -91,81 +74,6 @@ PAGES_PER_CONTEXT = 40
 WINDOW = {"width": 16, "height": 16}
 
 
-# HTMLExporter re-registers filters and per-notebook state on every call, so the shared
-# exporter must not convert two notebooks at once (build runs notebooks in threads).
-_EXPORT_LOCK = threading.Lock()
-
-
-@functools.cache
-def _exporter() -> HTMLExporter:
-    # Building the exporter and compiling its templates takes ~0.5 s; later calls reuse it.
-    # nbconvert is imported here, not at the top: the build's printer processes load this
-    # module only for PdfPrinter, and nbconvert would add a second of imports to each.
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    config = Config()
-    config.TemplateExporter.exclude_input = True
-    config.TemplateExporter.exclude_input_prompt = True
-    config.TemplateExporter.exclude_output_prompt = True
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_CELL_TAGS)
-    # The template shows no code, so the Pygments stylesheet would be dead weight.
-    config.CSSHTMLHeaderPreprocessor.enabled = False
-    config.HTMLExporter.exclude_anchor_links = True
-    exporter = HTMLExporter(
-        config=config,
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-    )
-    exporter.register_preprocessor(_report_outputs_only, enabled=True)
-    return exporter
-
-
-def _report_outputs_only(notebook, resources):
-    # A preprocessor (nbconvert calls it on its own copy of the notebook): streams and
-    # errors are dropped, display_data and execute_result pass untouched.
-    for cell in notebook.cells:
-        if cell.get("outputs"):
-            cell.outputs = [o for o in cell.outputs if o.output_type not in DROPPED_OUTPUT_TYPES]
-    return notebook, resources
-
-
-def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) -> str:
-    """Return the report page (one self-contained HTML string) for an executed notebook.
-
-    `title` becomes the HTML <title> and so the PDF's document title; without it the
-    notebook's metadata.title, else "Báo cáo". Safe to call from several threads.
-    """
-    resources = {"report_title": title, "font_face_css": font_face_css()}
-    with _EXPORT_LOCK:
-        html, _ = _exporter().from_notebook_node(notebook, resources=resources)
-    return html
-
-
-def stream_log(notebook: nbformat.NotebookNode) -> str:
-    """What the notebook's cells printed or raised (the outputs the page leaves out), as the
-    text of the build log: a line naming each cell, then its output."""
-    parts = []
-    for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", ()):
-            if output.output_type == "stream":
-                text = output.text
-            elif output.output_type == "error":
-                text = "\n".join([f"{output.ename}: {output.evalue}", *output.traceback])
-            else:
-                continue
-            name = output.get("name", output.output_type)
-            parts.append(f"--- cell {index} [{name}]\n{text.rstrip()}\n")
-    return "".join(parts)
-
-
-def first_line(log: str) -> str:
-    """The first line of a stream_log that is output, not a cell heading."""
-    lines = (line.strip() for line in log.splitlines())
-    return next((line for line in lines if line and not line.startswith("--- cell ")), "")
-
-
 def find_browser(configured: str | os.PathLike[str] | None = None) -> Path:
     """Return the browser executable: `configured`, else $REPORTKIT_BROWSER, else a search."""
     configured = configured or os.environ.get(BROWSER_ENV_VAR) or None
@@ -195,43 +103,6 @@ def _configured_browser(configured: str) -> Path:
         f"The configured browser {configured!r} is not an executable file. Fix the path "
         f"(argument or {BROWSER_ENV_VAR}) or install Chromium: `sudo apt-get install chromium`."
     )
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
-    """Write `data` (str as UTF-8) to `path` so readers see the old file or the new one, never
-    half of it: write a temp file in the same directory, then rename it over `path`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(payload)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        # mkstemp creates 0600; give the output the permissions a plain open() would.
-        os.chmod(tmp_name, _new_file_mode(path))
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    return path
-
-
-def _new_file_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        return 0o666 & ~_umask()
-
-
-@functools.cache
-def _umask() -> int:
-    # os.umask can only be read by setting it; do it once, before any printing threads.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 class PdfPrinter:

@@ -1,22 +1,17 @@
 """Fingerprints: digests of everything a report reads, so an unchanged report is not built again.
 
-The loader (intake.load_report_inputs) records what it reads in a `Reads`; the build adds the
+The loader (report/inputs.py) records what it reads in a `digests.Reads`; the build adds the
 notebook and the kit (code, templates, package versions)."""
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import json
 import platform
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-
-if TYPE_CHECKING:  # the build imports this module before it knows there is work: keep it light
-    from ..model import Period
+from ..digests import digest_bytes, digest_file, digest_json
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -38,29 +33,6 @@ REPORT_PACKAGES = (
     "playwright",
     "pyyaml",
 )
-
-
-def digest_bytes(*parts: bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        # Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
-        h.update(len(part).to_bytes(8, "big"))
-        h.update(part)
-    return h.hexdigest()
-
-
-def digest_json(value: Any) -> str:
-    """A digest of a JSON-able value, independent of key order."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    return digest_bytes(text.encode("utf-8"))
-
-
-def digest_file(path: Path) -> str:
-    """A file's content digest; a missing file has its own fixed digest."""
-    try:
-        return digest_bytes(b"file", path.read_bytes())
-    except FileNotFoundError:
-        return digest_bytes(b"absent")
 
 
 def digest_notebook(path: Path) -> str:
@@ -112,28 +84,6 @@ def fingerprint_kit(versions: Mapping[str, str] | None = None) -> dict[str, str]
     """The kit itself: its code and templates, and the packages it renders with (`versions`,
     read here unless the caller has them already)."""
     return fingerprint_code() | {"versions": digest_json(dict(versions or package_versions()))}
-
-
-def describe_period(period: Period | None) -> dict[str, Any] | None:
-    """A period's entry of periods.yaml as the loader read it (its date, plan, progress, ...)."""
-    return dataclasses.asdict(period) if period is not None else None
-
-
-class Reads(dict):
-    """What a report's loader read, recorded by the loader as it reads: name -> digest.
-
-    The build keys a report on these (and on its notebook and the kit), so an input the loader
-    starts reading is an input of the key without anyone having to remember it."""
-
-    def file(self, name: str, path: Path) -> Path:
-        """Record a file's content (or its absence) under `name`, and give its path to read."""
-        self[name] = digest_file(path)
-        return path
-
-    def value(self, name: str, value: Any) -> Any:
-        """Record a value the loader read (already parsed, or taken from a bigger file)."""
-        self[name] = digest_json(value)
-        return value
 
 
 def combine(inputs: Mapping[str, str]) -> str:

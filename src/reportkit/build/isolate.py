@@ -1,4 +1,7 @@
-"""Run one report in a fresh process forked from a warm fork server, with a timeout and no strays."""
+"""A report's own process: run its notebook, render its page, with a timeout and no strays.
+
+executors.run_isolated starts each report in a fresh process forked from the warm fork server
+(zygote.py); what happens in that process is here."""
 
 from __future__ import annotations
 
@@ -8,14 +11,14 @@ import os
 import signal
 import threading
 import time
-import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ReportTimeout
+from ..report.page import first_line, render_html, stream_log
 from .spec import DEFAULT_ENGINE, ENGINES
 
 KILL_GRACE_S = 10.0  # past its timeout a report may take this long to save its error
@@ -135,8 +138,6 @@ def execute_report(task: ReportTask) -> ReportRun:
     """Execute the notebook and render its page; every failure comes back as data."""
     import nbformat
 
-    from .export import first_line, render_html, stream_log
-
     started = time.perf_counter()
     nb, error = None, None
     html = None
@@ -153,7 +154,7 @@ def execute_report(task: ReportTask) -> ReportRun:
     message = describe_error(error) if error is not None else ""
     log = (stream_log(nb) if nb is not None else "") + "".join(map(_describe_warning, caught))
     if task.strict and not message:
-        message = _strict_failure(nb, caught, first_line)
+        message = _strict_failure(nb, caught)
     return ReportRun(task.stem, notebook, html, message, time.perf_counter() - started, log=log)
 
 
@@ -175,7 +176,7 @@ def _describe_warning(message: warnings.WarningMessage) -> str:
     return f"--- warning\n{message.category.__name__}: {message.message}\n"
 
 
-def _strict_failure(nb: Any, caught: list[warnings.WarningMessage], first_line: Callable[[str], str]) -> str:
+def _strict_failure(nb: Any, caught: list[warnings.WarningMessage]) -> str:
     # The category and message only: the warning's file path is for the log, not the index.
     if caught:
         first = caught[0]
@@ -194,37 +195,29 @@ def _die_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         multiprocessing.connection.wait([parent.sentinel])
-        os.killpg(0, signal.SIGKILL)
+        _kill_own_group()
 
 
-def _kill_own_group(signum: int, frame: object) -> None:
+def _kill_own_group(*_signal: object) -> None:
     os.killpg(0, signal.SIGKILL)
 
 
-def enter_own_group() -> None:
-    """Lead a process group, so the build can stop this process and its children as one."""
+def enter_own_group(deadline_s: float) -> None:
+    """A report process's start (the pool's initializer): lead a process group, so the build can
+    stop this process and its children (a kernel) as one, and kill that group `deadline_s` from
+    now, for a report that ignores its timeout or hangs where no exception reaches it."""
     os.setpgid(0, 0)
     signal.signal(signal.SIGTERM, _kill_own_group)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     threading.Thread(target=_die_with_parent, name="watch-parent", daemon=True).start()
-
-
-def _report_main(task: ReportTask, conn: multiprocessing.connection.Connection) -> None:
-    enter_own_group()
-    try:
-        run = execute_report(task)
-    except BaseException:
-        run = ReportRun(task.stem, None, None, traceback.format_exc(limit=3).strip().splitlines()[-1])
-    conn.send(run)
-    conn.close()
-
-
-# --- in the build's process --------------------------------------------------------------
+    watchdog = threading.Timer(deadline_s, _kill_own_group)
+    watchdog.daemon = True
+    watchdog.start()
 
 
 def process_context() -> multiprocessing.context.BaseContext:
     """Fork server where there is one (Linux, macOS): every report process is a fork of one
-    process that has already imported and warmed the kit; elsewhere a plain spawn."""
+    process that has already imported and warmed the kit (zygote.py); elsewhere a plain spawn."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
@@ -234,73 +227,7 @@ def process_context() -> multiprocessing.context.BaseContext:
 
 def start_fork_server() -> None:
     """Start the fork server now, so its imports overlap the build's planning."""
-    ctx = process_context()
-    if ctx.get_start_method() == "forkserver":
+    if process_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
-
-
-class ProcessGroup:
-    """The report processes alive now, so an interrupt can stop them all."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._alive: set[multiprocessing.process.BaseProcess] = set()
-
-    def start(
-        self, target: Callable[..., None], args: tuple, context: Any = None
-    ) -> multiprocessing.process.BaseProcess:
-        process = (context or process_context()).Process(target=target, args=args, daemon=True)
-        with self._lock:
-            process.start()
-            self._alive.add(process)
-        return process
-
-    def stop(self, process: multiprocessing.process.BaseProcess) -> None:
-        """Kill the process and its group if it is still running, then forget it."""
-        with self._lock:
-            self._alive.discard(process)
-        if process.is_alive():
-            kill_group(process.pid)
-        process.join(5)
-
-    def stop_all(self) -> None:
-        with self._lock:
-            alive = list(self._alive)
-        for process in alive:
-            self.stop(process)
-
-
-def kill_group(pid: int | None) -> None:
-    """SIGKILL the process group led by `pid`, or just `pid` if it leads none yet."""
-    if pid is None:
-        return
-    for kill in (os.killpg, os.kill):
-        try:
-            kill(pid, signal.SIGKILL)
-            return
-        except ProcessLookupError:
-            continue
-
-
-PROCESSES = ProcessGroup()
-
-
-def run_isolated(task: ReportTask, processes: ProcessGroup = PROCESSES) -> ReportRun:
-    """Run the report in its own process; kill it (and its kernel) past timeout + grace."""
-    started = time.perf_counter()
-    receive, send = multiprocessing.Pipe(duplex=False)
-    process = processes.start(_report_main, (task, send))
-    send.close()
-    try:
-        if receive.poll(task.timeout + KILL_GRACE_S):
-            return receive.recv()
-        error = f"Báo cáo chạy quá thời gian cho phép ({task.timeout:g} s) và đã bị dừng"
-    except EOFError:
-        process.join(5)
-        error = f"Tiến trình báo cáo dừng đột ngột (mã {process.exitcode})"
-    finally:
-        processes.stop(process)
-        receive.close()
-    return ReportRun(task.stem, None, None, error, time.perf_counter() - started)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildBusyError
+from ..files import write_atomic
 from ..paths import EXECUTED_DIR, LOCK_FILE, LOGS_DIR, MANIFEST_FILE
-from .export import write_atomic
 
 FORMAT = 1
 
@@ -153,7 +153,8 @@ def period_lock(out_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildBusyError(f"Một lần lập báo cáo khác đang ghi vào {out_dir}; hãy chờ nó xong.") from None
+            busy = f"Một lần lập báo cáo khác đang ghi vào {out_dir}; hãy chờ nó xong."
+            raise BuildBusyError(busy) from None
         # Earlier versions locked a file in the folder; under the lock it is safe to remove.
         with contextlib.suppress(FileNotFoundError):
             os.unlink(out_dir / LOCK_FILE)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html as html_text
 import itertools
 import os
-import re
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -18,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..digests import digest_bytes
 from ..errors import BuildError, DataError
+from ..files import write_atomic
 from ..model import OrgTree, Period, describe_unknown_units
 from ..paths import (
     EXECUTED_DIR,
@@ -42,9 +41,9 @@ from ..report.inputs import (
     load_periods,
     read_yaml,
 )
+from ..report.page import first_line, read_draft
 from ..vntext import slugify
-from .export import first_line, write_atomic
-from .fingerprint import combine, digest_bytes, digest_notebook, fingerprint_kit, package_versions
+from .fingerprint import combine, digest_notebook, fingerprint_kit, package_versions
 from .isolate import ReportRun, ReportTask
 from .manifest import (
     BUILT,
@@ -157,12 +156,6 @@ def _job(paths: ProjectPaths, tree: OrgTree, code: str, period: str, defaults: M
     return Job(code, title, notebook_for(tree, code, paths), f"{code}-{slugify(title)}", params)
 
 
-def plan_jobs(paths: ProjectPaths, period: str | None = None, units: Sequence[str] = ()) -> tuple[str, list[Job]]:
-    """The period to build and one job per unit (all reported units when none are named)."""
-    plan = plan_build(paths, period, units)
-    return plan.period.id, list(plan.jobs)
-
-
 def loader_reads(loader: ReportLoader, parameters: Mapping[str, Any]) -> dict[str, str]:
     """What the report's notebook will read, by name: its loader, called as the notebook calls it
     (with the parameters papermill gives the notebook), records it; nothing runs."""
@@ -192,27 +185,22 @@ def build_period(
     paths: ProjectPaths,
     period: str | None = None,
     units: Sequence[str] = (),
-    workers: int | None = None,
-    browser: str | None = None,
-    on_done: Listener | None = None,
     *,
     levels: Sequence[str] = (),
     options: BuildOptions | None = None,
-    on_start: Callable[[Job], None] | None = None,
-    printer: PrintService | None = None,
     on_plan: Callable[[PlanSummary], None] | None = None,
+    on_start: Callable[[Job], None] | None = None,
+    on_done: Listener | None = None,
+    printer: PrintService | None = None,
 ) -> tuple[str, list[JobResult]]:
     """Build the reports of a period whose inputs changed; a failing report stops no other.
 
-    `workers` and `browser` override `options`; `on_plan` is called once the reports are
-    known, and `on_start` and `on_done` on this thread as each report starts and ends
-    (skipped ones end at once). `printer` is a running print service to use; without
-    it the build starts its own.
+    `on_plan` is called once the reports are known, and `on_start` and `on_done` on this
+    thread as each report starts and ends (skipped ones end at once). `printer` is a running
+    print service to use; without it the build starts its own.
     """
     options = options or BuildOptions()
-    options = dataclasses.replace(
-        options, workers=workers or options.workers or default_workers(), browser=browser or options.browser
-    )
+    options = dataclasses.replace(options, workers=options.workers or default_workers())
     if options.engine not in ENGINES:
         raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
     plan = plan_build(paths, period, units, levels)
@@ -252,6 +240,7 @@ def build_period(
 def check_plan_font(paths: ProjectPaths, plan: Plan) -> None:
     """Before any report runs: the report font has every character of the wording, catalogue,
     units, parameters and analyst texts the plan's reports will print (fonts.FontError if not)."""
+
     def read(load: Callable[[Path], Any], path: Path) -> Any:
         try:
             return load(path)
@@ -288,38 +277,6 @@ def _skipped(job: Job, entry: Entry, out_dir: Path) -> JobResult:
     return JobResult(job, JobState.SKIPPED, entry.seconds, "", html, pdf, draft=entry.draft_note)
 
 
-# The header's draft mark (fragments/header.html.j2), as the exported page writes it: the page is
-# cleaned on export, so its attributes may come in any order.
-DRAFT_MARK = re.compile(r'<div\b[^>]*\bclass="rk-draft-mark"[^>]*>')
-DRAFT_ATTRIBUTE = re.compile(r'\bdata-(sections|path)="([^"]*)"')
-
-
-@dataclasses.dataclass(frozen=True)
-class DraftState:
-    """What the page of a draft report says is missing, read back from the page itself."""
-
-    sections: str
-    path: str
-
-    def describe(self) -> str:
-        return f"dự thảo: chưa có phần {self.sections} (soạn trong {self.path})"
-
-    def describe_final_error(self) -> str:
-        return (
-            f"Báo cáo còn là dự thảo: chưa có phần {self.sections}. Hãy soạn các phần này trong tệp "
-            f"{self.path} rồi lập lại (lần lập --final không nhận dự thảo)."
-        )
-
-
-def read_draft(page: str | None) -> DraftState | None:
-    """The draft state a report's page carries in its header, or None for a finished report."""
-    found = DRAFT_MARK.search(page or "")
-    if found is None:
-        return None
-    attributes = {name: html_text.unescape(value) for name, value in DRAFT_ATTRIBUTE.findall(found.group())}
-    return DraftState(attributes.get("sections", ""), attributes.get("path", ""))
-
-
 class BuildRun:
     """The reports that need building: run them, print them, write them, record them."""
 
@@ -345,14 +302,11 @@ class BuildRun:
 
     def run(self, jobs: Sequence[Job]) -> dict[str, JobResult]:
         from .executors import make_executor
-        from .isolate import PROCESSES
         from .printing import PrintService
 
         (self.out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
         executor = make_executor(self.options.workers, self.options.scheduler)
         executor.start()
-        # While the fork server warms up on one core, load the writer here on the other.
-        threading.Thread(target=_load_writer, name="load-writer", daemon=True).start()
         printer, own_printer = None, False
         if not executor.prints_pdf:
             printer, own_printer = self.printer, self.printer is None
@@ -364,7 +318,6 @@ class BuildRun:
         except BaseException:
             # Ctrl-C, a kill signal turned into an exception, or a bug: stop every report
             # process now; what finished is in the manifest, nothing is half-written.
-            PROCESSES.stop_all()
             executor.close(interrupted=True)
             raise
         else:
@@ -501,13 +454,6 @@ class BuildRun:
         if self.unsaved and time.perf_counter() - self.last_save >= MANIFEST_SAVE_EVERY_S:
             self.manifest.save()
             self.last_save, self.unsaved = time.perf_counter(), False
-
-
-def _load_writer() -> None:
-    from .speedups import skip_unused_imports
-
-    skip_unused_imports()
-    from . import export  # noqa: F401
 
 
 def _unit_order(plan: Plan) -> dict[str, int]:

@@ -7,9 +7,9 @@ import gc
 import sys
 from decimal import Decimal
 
-from .speedups import skip_unused_imports
-
-skip_unused_imports()
+# jsonschema loads rfc3987-syntax (pulled in by jupyter-events) only to check the "iri" string
+# format, and that import compiles a grammar for ~3 s. Notebook schemas never use that format.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from .engine import default_to_inline_figures  # noqa: E402
 
@@ -22,8 +22,8 @@ from papermill.engines import papermill_engines  # noqa: E402
 
 from .. import formats as fmt  # noqa: E402
 from ..model import Indicator, Kind, Outcome, Result, Status  # noqa: E402
-from ..report import charts, document, fonts, inputs, metrics, narrative, tables  # noqa: F401, E402
-from . import engine, export  # noqa: E402
+from ..report import charts, document, fonts, inputs, metrics, narrative, page, tables  # noqa: F401, E402
+from . import engine  # noqa: E402
 
 # Made-up words and numbers, never a unit's: the warm-up must leave no report's data in
 # the process every report is forked from.
@@ -34,31 +34,11 @@ def _warm_up_results() -> list[Result]:
     """Three made-up judged indicators, one per status, to draw the charts' every element."""
     results = []
     for number, status in enumerate((Status.EXCEEDED, Status.MET, Status.MISSED), start=1):
-        indicator = Indicator(
-            id=f"mau{number}",
-            field="mau",
-            kind=Kind.TOTAL,
-            unit="hội viên",
-            short=WARM_UP_TEXT[:20],
-            name=WARM_UP_TEXT,
-            lead="",
-        )
-        value = Decimal(40 * number)
-        results.append(
-            Result(
-                indicator,
-                unit_code="0",
-                period="mau",
-                level="mau",
-                outcome=Outcome(value),
-                target=value,
-                expected=value,
-                percent=value,
-                status=status,
-                previous=Outcome(2 * value),
-                change=-value,
-            )
-        )
+        short, value = WARM_UP_TEXT[:20], Decimal(40 * number)
+        indicator = Indicator(f"mau{number}", "mau", Kind.TOTAL, "hội viên", short, WARM_UP_TEXT, lead="")
+        outcomes = dict(outcome=Outcome(value), previous=Outcome(2 * value), change=-value)
+        judged = dict(target=value, expected=value, percent=value, status=status)
+        results.append(Result(indicator, "0", "mau", "mau", **outcomes, **judged))
     return results
 
 
@@ -87,7 +67,7 @@ def _warm_up_text() -> None:
 
 def warm_up() -> None:
     """Pay the first-use costs (templates, fonts, exporter, shell) once, before any fork."""
-    export.render_html(nbformat.v4.new_notebook())  # also reads and encodes the page font once
+    page.render_html(nbformat.v4.new_notebook())  # also reads and encodes the page font once
     fonts.covered_characters()  # the font's character map, which each report checks its words against
     tables.render_table(pd.DataFrame({"a": [1]}))
     _warm_up_charts()

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..build.fingerprint import Reads, describe_period
+from ..digests import Reads, describe_period
 from ..errors import DataError, UnknownPeriodError
 from ..model import (
     Catalogue,

@@ -1,0 +1,136 @@
+"""The report page: an executed notebook as one self-contained HTML page, and what it leaves out.
+
+What the cells printed or raised goes to the build log (stream_log), never to the page; the
+page's header says whether the report is still a draft (read_draft).
+"""
+
+from __future__ import annotations
+
+import functools
+import html as html_text
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .fonts import font_face_css
+
+if TYPE_CHECKING:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATE_NAME = "reportkit"
+
+# papermill's parameter cells hold run settings, not report content.
+REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
+# What a cell printed (stdout, stderr, warnings) or raised is for the build log, never for the
+# committee's page: it carries machine paths and code. Only displays and results are the report.
+DROPPED_OUTPUT_TYPES = frozenset({"stream", "error"})
+
+# HTMLExporter re-registers filters and per-notebook state on every call, so the shared
+# exporter must not convert two notebooks at once (build runs notebooks in threads).
+_EXPORT_LOCK = threading.Lock()
+
+
+@functools.cache
+def _exporter() -> HTMLExporter:
+    # Building the exporter and compiling its templates takes ~0.5 s; later calls reuse it.
+    # nbconvert is imported here, not at the top: a build with nothing to do reads drafts
+    # through this module, and nbconvert would add a second of imports.
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TemplateExporter.exclude_input = True
+    config.TemplateExporter.exclude_input_prompt = True
+    config.TemplateExporter.exclude_output_prompt = True
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_CELL_TAGS)
+    # The template shows no code, so the Pygments stylesheet would be dead weight.
+    config.CSSHTMLHeaderPreprocessor.enabled = False
+    config.HTMLExporter.exclude_anchor_links = True
+    exporter = HTMLExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+    )
+    exporter.register_preprocessor(_report_outputs_only, enabled=True)
+    return exporter
+
+
+def _report_outputs_only(notebook, resources):
+    # A preprocessor (nbconvert calls it on its own copy of the notebook): streams and
+    # errors are dropped, display_data and execute_result pass untouched.
+    for cell in notebook.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if o.output_type not in DROPPED_OUTPUT_TYPES]
+    return notebook, resources
+
+
+def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) -> str:
+    """Return the report page (one self-contained HTML string) for an executed notebook.
+
+    `title` becomes the HTML <title> and so the PDF's document title; without it the
+    notebook's metadata.title, else "Báo cáo". Safe to call from several threads.
+    """
+    resources = {"report_title": title, "font_face_css": font_face_css()}
+    with _EXPORT_LOCK:
+        html, _ = _exporter().from_notebook_node(notebook, resources=resources)
+    return html
+
+
+def stream_log(notebook: nbformat.NotebookNode) -> str:
+    """What the notebook's cells printed or raised (the outputs the page leaves out), as the
+    text of the build log: a line naming each cell, then its output."""
+    parts = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", ()):
+            if output.output_type == "stream":
+                text = output.text
+            elif output.output_type == "error":
+                text = "\n".join([f"{output.ename}: {output.evalue}", *output.traceback])
+            else:
+                continue
+            name = output.get("name", output.output_type)
+            parts.append(f"--- cell {index} [{name}]\n{text.rstrip()}\n")
+    return "".join(parts)
+
+
+def first_line(log: str) -> str:
+    """The first line of a stream_log that is output, not a cell heading."""
+    lines = (line.strip() for line in log.splitlines())
+    return next((line for line in lines if line and not line.startswith("--- cell ")), "")
+
+
+# The header's draft mark (fragments/header.html.j2), as the exported page writes it: the page is
+# cleaned on export, so its attributes may come in any order.
+DRAFT_MARK = re.compile(r'<div\b[^>]*\bclass="rk-draft-mark"[^>]*>')
+DRAFT_ATTRIBUTE = re.compile(r'\bdata-(sections|path)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class DraftState:
+    """What the page of a draft report says is missing, read back from the page itself."""
+
+    sections: str
+    path: str
+
+    def describe(self) -> str:
+        return f"dự thảo: chưa có phần {self.sections} (soạn trong {self.path})"
+
+    def describe_final_error(self) -> str:
+        return (
+            f"Báo cáo còn là dự thảo: chưa có phần {self.sections}. Hãy soạn các phần này trong tệp "
+            f"{self.path} rồi lập lại (lần lập --final không nhận dự thảo)."
+        )
+
+
+def read_draft(page: str | None) -> DraftState | None:
+    """The draft state a report's page carries in its header, or None for a finished report."""
+    found = DRAFT_MARK.search(page or "")
+    if found is None:
+        return None
+    attributes = {name: html_text.unescape(value) for name, value in DRAFT_ATTRIBUTE.findall(found.group())}
+    return DraftState(attributes.get("sections", ""), attributes.get("path", ""))
