@@ -30,7 +30,7 @@ def report_blocks(job) -> list[str]:
 def page_of(blocks: list[str]) -> str:
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from reportkit.report.page import render_html
+    from reportkit.export.page import render_html
 
     outputs = [
         new_output("display_data", data={"text/html": b, "text/plain": "<IPython.core.display.HTML object>"})
@@ -46,8 +46,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import reportkit.build.zygote  # noqa: F401  (the imports and warm-up a build's report processes start with)
-    from reportkit.build.export import PdfPrinter
     from reportkit.build.plan import plan_build
+    from reportkit.export.pdf import PdfPrinter
     from reportkit.paths import ProjectPaths
 
     plan = plan_build(ProjectPaths.at(args.root), args.period)

@@ -6,7 +6,7 @@ Usage: python benchmarks/naive_pdf.py page.html out.pdf
 import sys
 from pathlib import Path
 
-from reportkit.build.export import PdfPrinter
+from reportkit.export.pdf import PdfPrinter
 
 if __name__ == "__main__":
     page, out = Path(sys.argv[1]), Path(sys.argv[2])

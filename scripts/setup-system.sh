@@ -10,7 +10,7 @@ set -euo pipefail
 
 say() { printf 'setup-system: %s\n' "$*"; }
 
-# Same names and places as reportkit.build.export.find_browser.
+# Same names and places as reportkit.export.pdf.find_browser.
 BROWSER_NAMES=(chromium chromium-browser google-chrome google-chrome-stable
   microsoft-edge microsoft-edge-stable msedge)
 BROWSER_PATHS=(/usr/bin/chromium /usr/bin/chromium-browser /usr/lib/chromium/chromium

@@ -218,7 +218,7 @@ def test_the_kernel_engine_has_a_timeout_too(tmp_path):
     assert results["918"].state is JobState.FAILED
     # The kernel's own cell timeout stopped it, not the kill after the grace period, and the
     # index says the time ran out (not a dashed preview of the cell).
-    assert "quá thời gian cho phép (5 s)" in results["918"].error, results["918"].error
+    assert "quá thời gian cho phép (5,0 giây)" in results["918"].error, results["918"].error
     assert "đã bị dừng" not in results["918"].error
 
 
@@ -495,3 +495,27 @@ def test_no_lock_file_is_left_after_a_failed_build(tmp_path):
         p.name for p in out(project).iterdir() if p.is_file() and "lock" not in p.name
     )
     assert not (out(project) / ".build.lock").exists()
+
+
+class HungPrinter:
+    """A print service whose browser never finishes a page."""
+
+    def print_pdf(self, html, path):
+        from concurrent.futures import Future
+
+        return Future()  # never done
+
+
+def test_a_page_the_browser_never_prints_fails_its_report_not_the_build(tmp_path, monkeypatch):
+    from reportkit.build import plan
+
+    monkeypatch.setattr(plan, "PRINT_TIMEOUT_S", 0.5)
+    project = make_project(tmp_path)
+    started = time.perf_counter()
+    _, results = build_period(
+        ProjectPaths.at(project), PERIOD, ["917"], options=BuildOptions(strict=True), printer=HungPrinter()
+    )
+    assert time.perf_counter() - started < 60
+    [result] = results
+    assert result.state is JobState.FAILED
+    assert result.error == "In PDF quá thời gian cho phép (0,5 giây)"

@@ -26,7 +26,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
 from reportkit.build.engine import ENGINE_NAME
-from reportkit.report.page import render_html
+from reportkit.export.page import render_html
 
 ENGINES = {"kernel": None, "inprocess": ENGINE_NAME}
 

@@ -1,4 +1,4 @@
-"""Tests of reportkit.build.export: notebook to HTML, HTML to PDF, atomic writes, browser lookup."""
+"""Tests of reportkit.export: notebook to HTML (page), HTML to PDF (pdf), atomic writes, browser lookup."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pdftext import A4_PT, MM, assert_only_the_shipped_font, upright_text
 
 from reportkit import files
-from reportkit.build import export
-from reportkit.report import page as report_page
+from reportkit.export import page as report_page
+from reportkit.export import pdf as export
 
 # Markers that must never reach the report (code, parameters, removed cells).
 CODE_MARK = "CODE_SOURCE_MUST_NOT_SHOW"

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from reportkit.report import page
+from reportkit.export import page
 
 REPORT_TEXT = "Kết quả thực hiện chỉ tiêu năm 2022"
 STDOUT_MARK = "STDOUT_MUST_NOT_SHOW"

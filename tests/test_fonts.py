@@ -112,7 +112,7 @@ def test_a_build_stops_before_any_report_when_the_font_lacks_a_character(tmp_pat
 def test_the_page_embeds_the_shipped_files_as_data_uris():
     from nbformat.v4 import new_notebook
 
-    from reportkit.report.page import render_html
+    from reportkit.export.page import render_html
 
     html = render_html(new_notebook())
     embedded = re.findall(r"data:font/ttf;base64,([A-Za-z0-9+/=]+)", html)

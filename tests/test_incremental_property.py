@@ -25,8 +25,8 @@ from tinyproject import (
 from workbooks import district_values
 
 from reportkit.build.plan import BuildOptions, JobState, build_period
-from reportkit.build.printing import PrintService
 from reportkit.cli import STORE_ENV
+from reportkit.export.printing import PrintService
 from reportkit.paths import ProjectPaths
 
 pytestmark = pytest.mark.e2e

@@ -12,11 +12,13 @@ How a figure travels, from a district's Excel cell to a line of a committee's PD
    `report.tables`, `report.charts`, `report.document`): sentences, tables and charts with
    every number written the Vietnamese way (`formats`).
 3. `build`        `reportkit build` plans the period's reports, skips those whose inputs did
-   not change (`build.fingerprint`, `build.manifest`), runs each notebook in a fresh process
-   (`build.executors`, `build.isolate`, `build.engine`), makes its page (`report.page`) and
-   prints it to PDF (`build.printing`, `build.export`) into outputs/<period>/.
+   not change (`build.fingerprint`, `build.manifest`) and runs each notebook in a fresh process
+   (`build.executors`, `build.isolate`, `build.engine`).
+4. `export`       Each executed notebook becomes its page (`export.page`, nbconvert) and its PDF
+   (`export.printing`, `export.pdf`) in outputs/<period>/, listed in the period's index
+   (`export.index`).
 
-Shared by all three: `model` (the plan, the tree, figures and results), `paths` (every folder
+Shared by all four: `model` (the plan, the tree, figures and results), `paths` (every folder
 and file name of a project), `errors` (the one error tree), `formats` and `vntext` (numbers,
 dates and Vietnamese text). `cli` is the command line, and the only place that turns an error
 into a message and an exit code.

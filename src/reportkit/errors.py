@@ -66,3 +66,10 @@ class CellError(Exception):
 class ReportTimeout(BaseException):
     """The report ran past its timeout. A BaseException, so a notebook's `except Exception`
     cannot swallow it."""
+
+
+def describe_error(exc: BaseException) -> str:
+    """The line a person needs: papermill's error ends with the notebook's own exception."""
+    text = str(exc).strip() or type(exc).__name__
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1][:400] if lines else type(exc).__name__

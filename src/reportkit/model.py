@@ -68,6 +68,16 @@ class OrgTree:
     def roots(self) -> tuple[Unit, ...]:
         return tuple(u for u in self.units.values() if not u.parent_code)
 
+    def at_levels(self, levels: Sequence[str]) -> list[str]:
+        """The codes of the units of `levels`, each root's subtree in tree order; a level the tree
+        does not have is a DataError naming the levels it has."""
+        from .errors import DataError
+
+        known = sorted({u.level for u in self.units.values()})
+        if unknown := [level for level in levels if level not in known]:
+            raise DataError(f"Cấp không có trong cây tổ chức: {', '.join(unknown)} (có: {', '.join(known)})")
+        return [u.code for root in self.roots() for u in self.walk(root.code) if u.level in set(levels)]
+
     def title(self, code: str) -> str:
         """The unit's proper name with its kind, e.g. "Quận Ô Môn"."""
         unit = self.units[code]

@@ -21,17 +21,6 @@ ENGINE_NAME = "reportkit"
 # The backend ipykernel makes matplotlib's default: figures become display_data outputs.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
-# What ipykernel reports as the notebook's language_info, so both engines write the same.
-LANGUAGE_INFO = {
-    "name": "python",
-    "version": sys.version.split()[0],
-    "mimetype": "text/x-python",
-    "codemirror_mode": {"name": "ipython", "version": sys.version_info[0]},
-    "pygments_lexer": "ipython3",
-    "nbconvert_exporter": "python",
-    "file_extension": ".py",
-}
-
 
 class OutputCollector:
     """The outputs of the running cell, in the shapes nbclient builds from kernel messages."""
@@ -234,7 +223,9 @@ class InProcessEngine:
         finally:
             if main is not None:
                 sys.modules["__main__"] = main
-        nb_man.nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+        from ipykernel.ipkernel import IPythonKernel  # what a kernel reports, so both engines write it
+
+        nb_man.nb.metadata["language_info"] = dict(IPythonKernel.language_info)
 
     @staticmethod
     def _run_cells(nb_man: Any, shell: ReportShell) -> None:

@@ -12,13 +12,12 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
+from ..errors import describe_error
 from . import isolate
-from .isolate import ReportRun, ReportTask, describe_error, execute_report, process_context, start_fork_server
+from .isolate import ReportRun, ReportTask, execute_report, process_context, start_fork_server
 
-DASK_DAEMON_HINT = (
-    "Dask worker processes are daemons by default and cannot start report processes: "
-    "start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False (see README-build.md)."
-)
+# Dask's worker processes are daemons, which may not start processes of their own.
+DASK_DAEMON_HINT = "Dask worker không tạo được tiến trình báo cáo: đặt DASK_DISTRIBUTED__WORKER__DAEMON=False"
 
 
 class Executor(Protocol):
@@ -59,7 +58,7 @@ class ReportPools:
         except BrokenProcessPool:
             seconds = time.perf_counter() - started
             if seconds >= task.timeout:
-                error = f"Báo cáo chạy quá thời gian cho phép ({task.timeout:g} s) và đã bị dừng"
+                error = isolate.describe_timeout(task.timeout) + " và đã bị dừng"
             else:
                 error = "Tiến trình báo cáo dừng đột ngột"
             return ReportRun(task.stem, None, None, error, seconds)
@@ -118,7 +117,7 @@ class LocalExecutor:
 
 def run_on_worker(task: ReportTask) -> ReportRun:
     """A Dask task: run the report as the local executor does, then print its PDF here."""
-    from .printing import worker_print_service
+    from ..export.printing import worker_print_service
 
     if multiprocessing.current_process().daemon:
         return ReportRun(task.stem, None, None, DASK_DAEMON_HINT)

@@ -1,6 +1,6 @@
 """A report's own process: run its notebook, render its page, with a timeout and no strays.
 
-executors.run_isolated starts each report in a fresh process forked from the warm fork server
+executors.ReportPools starts each report in a fresh process forked from the warm fork server
 (zygote.py); what happens in that process is here."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ReportTimeout
-from ..report.page import first_line, render_html, stream_log
+from ..errors import ReportTimeout, describe_error
+from ..export.page import first_line, render_html, stream_log
 from .spec import DEFAULT_ENGINE, ENGINES
 
 KILL_GRACE_S = 10.0  # past its timeout a report may take this long to save its error
@@ -54,13 +54,6 @@ class ReportRun:
     @property
     def ok(self) -> bool:
         return not self.error and self.html is not None
-
-
-def describe_error(exc: BaseException) -> str:
-    """The line a person needs: papermill's error ends with the notebook's own exception."""
-    text = str(exc).strip() or type(exc).__name__
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[-1][:400] if lines else type(exc).__name__
 
 
 # --- in the report's process -------------------------------------------------------------
@@ -105,13 +98,19 @@ def run_notebook(task: ReportTask) -> tuple[Any, BaseException | None]:
     return nb, None
 
 
+def describe_timeout(seconds: float) -> str:
+    from ..formats import format_duration
+
+    return f"Báo cáo chạy quá thời gian cho phép ({format_duration(seconds)})"
+
+
 def _as_report_timeout(exc: BaseException, seconds: float) -> BaseException:
     # A kernel's cell timeout (nbclient's CellTimeoutError) ends its message with a dashed
     # preview of the cell: say what happened as the in-process alarm does.
     from nbclient.exceptions import CellTimeoutError
 
     if isinstance(exc, CellTimeoutError):
-        return ReportTimeout(f"Báo cáo chạy quá thời gian cho phép ({seconds:g} s)")
+        return ReportTimeout(describe_timeout(seconds))
     return exc
 
 
@@ -123,7 +122,7 @@ def report_timer(seconds: float, enabled: bool) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: object) -> None:
-        raise ReportTimeout(f"Báo cáo chạy quá thời gian cho phép ({seconds:g} s)")
+        raise ReportTimeout(describe_timeout(seconds))
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)

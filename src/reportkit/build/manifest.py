@@ -164,10 +164,7 @@ def period_lock(out_dir: Path) -> Iterator[None]:
 
 
 def remove_stale_temp_files(out_dir: Path) -> list[Path]:
-    """Remove temp files a killed build left behind (write_atomic's `.<name>.<random>.tmp`).
-
-    Called under the period lock, so no other build is writing them.
-    """
+    """Remove the temp files (`.<name>.<random>.tmp`) a killed build left; under the period lock."""
     removed = []
     for folder in (out_dir, out_dir / EXECUTED_DIR, out_dir / LOGS_DIR):
         for path in folder.glob(".*.tmp"):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import itertools
 import os
 import time
 from collections import deque
@@ -14,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..digests import digest_bytes
 from ..errors import BuildError, DataError
+from ..export.index import write_index
+from ..export.page import first_line, read_draft
 from ..files import write_atomic
 from ..model import OrgTree, Period, describe_unknown_units
 from ..paths import (
@@ -26,22 +25,18 @@ from ..paths import (
     defaults_file,
     levels_file,
     log_name,
-    narrative_file,
     periods_file,
     unit_params_file,
-    wording_file,
 )
-from ..report.fonts import check_coverage, iter_text, printed_params
+from ..report.fonts import printed_params
 from ..report.inputs import (
     ReportLoader,
+    check_period_texts,
     known_period,
-    load_analyst_text,
-    load_catalogue,
     load_org_tree,
     load_periods,
     read_yaml,
 )
-from ..report.page import first_line, read_draft
 from ..vntext import slugify
 from .fingerprint import combine, digest_notebook, fingerprint_kit, package_versions
 from .isolate import ReportRun, ReportTask
@@ -64,14 +59,11 @@ from .spec import (
 )
 
 if TYPE_CHECKING:
-    from .printing import PrintService
+    from ..export.printing import PrintService
 
 DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
-# A warm page prints a report in ~0.6 s against ~1.4 s for the report's own work, so one
-# browser keeps up with two report processes; more browsers only compete for the cores.
-REPORTS_PER_PRINTER = 2
-MAX_PRINTERS = 4
 MANIFEST_SAVE_EVERY_S = 1.0  # progress survives a kill; a big build does not rewrite it per report
+PRINT_TIMEOUT_S = 120.0  # one page; a browser that hangs fails its report, not the build
 
 
 @dataclass(frozen=True)
@@ -81,7 +73,6 @@ class Plan:
     period: Period
     previous: Period | None
     tree: OrgTree
-    org_files: tuple[Path, ...]
     jobs: tuple[Job, ...]
 
 
@@ -91,30 +82,9 @@ def notebook_for(tree: OrgTree, code: str, paths: ProjectPaths) -> Path:
     return paths.notebooks_dir / name
 
 
-def report_units(tree: OrgTree, levels: Sequence[str] = DEFAULT_LEVELS) -> list[str]:
-    """Units of the given levels, each root's subtree in tree order."""
-    wanted = set(levels)
-    return [u.code for root in tree.roots() for u in tree.walk(root.code) if u.level in wanted]
-
-
-def printers_for(slots: int) -> int:
-    """How many browsers print the PDFs of `slots` report processes."""
-    return max(1, min(MAX_PRINTERS, slots // REPORTS_PER_PRINTER))
-
-
 def default_workers() -> int:
     """One report process per core this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 2
-
-
-def _check_levels(tree: OrgTree, levels: Sequence[str]) -> None:
-    known = sorted({u.level for u in tree.units.values()})
-    unknown = [level for level in levels if level not in known]
-    if unknown:
-        raise DataError(f"Cấp không có trong cây tổ chức: {', '.join(unknown)} (có: {', '.join(known)})")
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
 
 
 def plan_build(
@@ -124,17 +94,15 @@ def plan_build(
     periods, default = load_periods(periods_file(paths.data_dir))
     current = known_period(periods, period or default)
     period = current.id
-    org_files = (paths.data_dir / current.org, levels_file(paths.data_dir))
-    tree = load_org_tree(*org_files)
+    tree = load_org_tree(paths.data_dir / current.org, levels_file(paths.data_dir))
     unknown = [u for u in units if u not in tree]
     if unknown:
         raise DataError(describe_unknown_units(tree, unknown, current.org))
-    _check_levels(tree, levels)
-    codes = units or report_units(tree, levels or DEFAULT_LEVELS)
+    codes = units or tree.at_levels(levels or DEFAULT_LEVELS)
     defaults = read_yaml(defaults_file(paths.params_dir))
     jobs = tuple(_job(paths, tree, code, period, defaults) for code in codes)
     previous = periods.get(current.same_period_last_year or "")
-    return Plan(current, previous, tree, org_files, jobs)
+    return Plan(current, previous, tree, jobs)
 
 
 def _unit_params(params_dir: Path, code: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
@@ -204,7 +172,9 @@ def build_period(
     if options.engine not in ENGINES:
         raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
     plan = plan_build(paths, period, units, levels)
-    check_plan_font(paths, plan)
+    # Before any report runs: the font has every character the plan's reports will print.
+    texts = [plan.tree, (plan.period, plan.previous), *(printed_params(job.parameters) for job in plan.jobs)]
+    check_period_texts(paths, plan.period, [job.unit_code for job in plan.jobs], texts)
     out_dir = paths.outputs(plan.period.id)
     if on_plan:
         on_plan(PlanSummary(plan.period.id, len(plan.jobs), out_dir))
@@ -233,32 +203,8 @@ def build_period(
             run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
             results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / INDEX_FILE).is_file():
-            write_index(out_dir, plan, manifest)
+            write_index(out_dir, plan.period.id, list(plan.tree.units), manifest)
     return plan.period.id, [results[job.stem] for job in plan.jobs]
-
-
-def check_plan_font(paths: ProjectPaths, plan: Plan) -> None:
-    """Before any report runs: the report font has every character of the wording, catalogue,
-    units, parameters and analyst texts the plan's reports will print (fonts.FontError if not)."""
-
-    def read(load: Callable[[Path], Any], path: Path) -> Any:
-        try:
-            return load(path)
-        except (DataError, OSError, ValueError):
-            return None  # unreadable: each report fails on it and says why
-
-    texts = [
-        iter_text(read(read_yaml, wording_file(paths.data_dir))),
-        iter_text(plan.tree),
-        iter_text((plan.period, plan.previous)),
-    ]
-    if plan.period.catalogue:
-        texts.append(iter_text(read(load_catalogue, paths.data_dir / plan.period.catalogue)))
-    for job in plan.jobs:
-        texts.append(iter_text(printed_params(job.parameters)))
-        narrative = narrative_file(paths.params_dir, plan.period.id, job.unit_code)
-        texts.append(iter_text(read(load_analyst_text, narrative)))
-    check_coverage(itertools.chain.from_iterable(texts), f"các báo cáo kỳ {plan.period.id}")
 
 
 def longest_first(jobs: Sequence[Job], manifest: Manifest) -> list[Job]:
@@ -301,8 +247,8 @@ class BuildRun:
         self.last_save, self.unsaved = 0.0, False
 
     def run(self, jobs: Sequence[Job]) -> dict[str, JobResult]:
+        from ..export.printing import PrintService
         from .executors import make_executor
-        from .printing import PrintService
 
         (self.out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
         executor = make_executor(self.options.workers, self.options.scheduler)
@@ -311,7 +257,7 @@ class BuildRun:
         if not executor.prints_pdf:
             printer, own_printer = self.printer, self.printer is None
             if own_printer:
-                printer = PrintService(self.options.browser, printers=printers_for(executor.slots))
+                printer = PrintService.for_reports(executor.slots, self.options.browser)
                 printer.start()  # the browsers start while the first reports run
         try:
             self._drive(jobs, executor, printer)
@@ -331,7 +277,7 @@ class BuildRun:
     def _drive(self, jobs: Sequence[Job], executor: Any, printer: Any) -> None:
         pending = deque(jobs)
         running: dict[Future, Job] = {}
-        printing: dict[Future, tuple[Job, ReportRun]] = {}
+        printing: dict[Future, tuple[Job, ReportRun, float]] = {}
         while pending or running or printing:
             while pending and len(running) < executor.slots:
                 job = pending.popleft()
@@ -345,8 +291,8 @@ class BuildRun:
                 if future in running:
                     self._ran(running.pop(future), future, printer, printing)
                 else:
-                    job, run = printing.pop(future)
-                    self._printed(job, run, future)
+                    self._printed(*printing.pop(future)[:2], future)
+            self._drop_hung_prints(printing)
             self._save_now_and_then()
 
     def _task(self, job: Job) -> ReportTask:
@@ -375,7 +321,17 @@ class BuildRun:
             write_atomic(self.out_dir / f"{job.stem}.pdf", run.pdf)
             self._succeed(job, run)
         else:
-            printing[printer.print_pdf(run.html, self.out_dir / f"{job.stem}.pdf")] = (job, run)
+            pdf = self.out_dir / f"{job.stem}.pdf"
+            printing[printer.print_pdf(run.html, pdf)] = (job, run, time.perf_counter())
+
+    def _drop_hung_prints(self, printing: dict) -> None:
+        # A thread cannot be killed: its page is given up on, and the report failed with the reason.
+        from ..formats import format_duration  # Babel: not for a build with nothing to do
+
+        late = [f for f, (*_, sent) in printing.items() if time.perf_counter() - sent > PRINT_TIMEOUT_S]
+        for future in late:
+            job, run, _ = printing.pop(future)
+            self._fail(job, run, f"In PDF quá thời gian cho phép ({format_duration(PRINT_TIMEOUT_S)})")
 
     def _printed(self, job: Job, run: ReportRun, future: Future) -> None:
         try:
@@ -454,27 +410,3 @@ class BuildRun:
         if self.unsaved and time.perf_counter() - self.last_save >= MANIFEST_SAVE_EVERY_S:
             self.manifest.save()
             self.last_save, self.unsaved = time.perf_counter(), False
-
-
-def _unit_order(plan: Plan) -> dict[str, int]:
-    return {code: position for position, code in enumerate(plan.tree.units)}
-
-
-def write_index(out_dir: Path, plan: Plan, manifest: Manifest) -> Path:
-    """outputs/<period>/index.html: every report of the period the manifest knows, and what failed."""
-    import jinja2
-
-    order = _unit_order(plan)
-    entries = sorted(manifest.entries.values(), key=lambda e: (order.get(e.unit, len(order)), e.stem))
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).resolve().parents[1] / "templates" / "fragments"),
-        autoescape=True,
-    )
-    html = env.get_template("index.html.j2").render(
-        period=plan.period.id,
-        results=entries,
-        kept={e.stem: manifest.kept_note(e.stem) for e in entries},
-        built_at=dt.datetime.now().strftime("%d/%m/%Y %H:%M"),
-        version=__version__,
-    )
-    return write_atomic(out_dir / INDEX_FILE, html)

@@ -21,8 +21,9 @@ import pandas as pd  # noqa: E402
 from papermill.engines import papermill_engines  # noqa: E402
 
 from .. import formats as fmt  # noqa: E402
+from ..export import page  # noqa: E402
 from ..model import Indicator, Kind, Outcome, Result, Status  # noqa: E402
-from ..report import charts, document, fonts, inputs, metrics, narrative, page, tables  # noqa: F401, E402
+from ..report import charts, document, fonts, inputs, metrics, narrative, tables  # noqa: F401, E402
 from . import engine  # noqa: E402
 
 # Made-up words and numbers, never a unit's: the warm-up must leave no report's data in
@@ -56,11 +57,8 @@ def _warm_up_text() -> None:
     # fork server, once, instead of in every report's process.
     for template in document.FRAGMENTS.glob("*.j2"):
         document._templates().get_template(template.name)
-    fmt.format_number(Decimal("218947"))
-    fmt.format_percent(Decimal("3.45"))
-    fmt.format_money_with_unit(Decimal("5000"))
-    fmt.format_signed_percent(Decimal("-1.5"))
-    fmt.format_date_line("Cần Thơ", dt.date(2022, 6, 15))
+    fmt.format_money_with_unit(Decimal("5000.5"))  # Babel's number data and patterns
+    fmt.format_date_line("Cần Thơ", dt.date(2022, 6, 15))  # and its date data
     narrative.render_text("{{ x }}", x=WARM_UP_TEXT)
     document.render_markdown("*x*")
 

@@ -11,6 +11,5 @@ Vietnamese way.
 - `tables`     the report's tables (pandas Styler).
 - `charts`     the report's charts (matplotlib, inline SVG).
 - `document`   assembles the blocks the notebooks display.
-- `page`       the executed notebook as one self-contained HTML page; its log; its draft mark.
 - `fonts`      the shipped report font, and the check that it has every character printed.
 """

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -47,6 +48,7 @@ from ..paths import (
 )
 from ..submissions import store
 from ..vntext import clean_text
+from . import fonts
 from .fonts import check_report_inputs
 
 SAMPLE_SOURCE = "sample"
@@ -520,3 +522,22 @@ def load_plan(data_dir: str | Path, period_id: str) -> Plan:
 
 
 # ----------------------------------------------------------------- submissions (read, not checked)
+
+
+def check_period_texts(paths: Any, period: Period, units: Sequence[str], texts: Sequence[Any]) -> None:
+    """FontError unless the report font has every character of the period's wording, catalogue and
+    analyst texts for `units`, and of `texts` (the tree, periods and parameters the caller has)."""
+
+    def read(load: Callable[[Path], Any], path: Path) -> Any:
+        try:
+            return load(path)
+        except (DataError, OSError, ValueError):
+            return None  # unreadable: each report fails on it and says why
+
+    files = [read(read_yaml, wording_file(paths.data_dir))]
+    if period.catalogue:
+        files.append(read(load_catalogue, paths.data_dir / period.catalogue))
+    narratives = (narrative_file(paths.params_dir, period.id, code) for code in units)
+    files += [read(load_analyst_text, path) for path in narratives]
+    chunks = itertools.chain.from_iterable(fonts.iter_text(value) for value in (*files, *texts))
+    fonts.check_coverage(chunks, f"các báo cáo kỳ {period.id}")

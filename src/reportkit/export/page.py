@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fonts import font_face_css
+from ..report.fonts import font_face_css
 
 if TYPE_CHECKING:
     import nbformat
