@@ -3,8 +3,9 @@ reader, so that a typo in any of them stops a command with a Vietnamese DataErro
 file (relative to the project), the line (and for YAML the column) and what is wrong, never with
 a Python traceback.
 
-`check_project_files` reads every such file once, before a command uses any: a build fails as a
-whole, before any report runs, rather than each report failing on the same file."""
+`check_yaml_files` reads every YAML file once, before a command uses any (report.inputs.check_project
+adds the CSV files the project names): a build fails as a whole, before any report runs, rather than
+each report failing on the same file."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from .vntext import clean_text
 # on the catalogue and wording files that every report reads.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_SUFFIXES = (".yaml", ".yml")
-DATA_FOLDERS = ("data", "params")
 
 # The parser's words for the usual typos, in plain Vietnamese. Checked in order: the first
 # phrase found in the parser's message (or its context) gives the explanation.
@@ -257,17 +257,13 @@ def csv_number(path: Path, line: int, row: Mapping[str, str], column: str) -> De
 # ------------------------------------------------------------------------------ whole project
 
 
-def check_project_files(data_dir: str | Path, params_dir: str | Path | None = None) -> None:
-    """Read every YAML and CSV file under data/ and params/ once: the first that cannot be read
-    (a syntax error, a file that is not UTF-8, a CSV row with too few cells) is a DataError."""
-    data_dir = Path(data_dir)
-    folders = [data_dir, Path(params_dir) if params_dir else data_dir.parent / "params"]
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            suffix = path.suffix.lower()
-            if path.is_file() and suffix in YAML_SUFFIXES:
-                read_yaml(path, object)
-            elif path.is_file() and suffix == ".csv":
-                read_csv_lines(path)
+def check_yaml_files(*folders: str | Path) -> None:
+    """Read every YAML file under the folders once: the first that cannot be read (a syntax error,
+    a file that is not UTF-8) is a DataError. (The CSV files are checked by their loaders: the kit
+    reads only those that periods.yaml and the params name, and a folder may hold others, such as
+    submissions kept as received.)"""
+    for folder in map(Path, folders):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix.lower() in YAML_SUFFIXES:
+                    read_yaml(path, object)

@@ -14,7 +14,7 @@ from typing import Any
 from ..build.fingerprint import Reads, describe_period
 from ..datafiles import (  # noqa: F401  (read_yaml, read_csv_rows, SAFE_LOADER: read from here too)
     SAFE_LOADER,
-    check_project_files,
+    check_yaml_files,
     csv_number,
     project_relative,
     read_csv_lines,
@@ -549,13 +549,13 @@ def load_plan(data_dir: str | Path, period_id: str) -> Plan:
 
 
 def check_project(data_dir: str | Path, params_dir: str | Path | None = None) -> None:
-    """Before a command uses the project: every YAML and CSV file under data/ and params/ reads
-    (syntax, UTF-8, cells per row), and every period's plan loads (tree, catalogue, targets, wording,
-    the figures files the params name). The first problem is a DataError naming file and line, so a
-    build fails once, before any report runs, rather than in each report."""
+    """Before a command uses the project: every YAML file under data/ and params/ reads (syntax,
+    UTF-8), and every period's plan loads (tree, catalogue, targets: their CSV files' header, cells
+    per row and numbers), the wording, and the figures files the params name. The first problem is a
+    DataError naming file and line, so a build fails once, before any report runs, not in each report."""
     data_dir = Path(data_dir)
     params_dir = Path(params_dir) if params_dir else data_dir.parent / "params"
-    check_project_files(data_dir, params_dir)
+    check_yaml_files(data_dir, params_dir)
     periods, _ = load_periods(periods_file(data_dir))
     trees, catalogues = {}, {}
     for period in periods.values():
