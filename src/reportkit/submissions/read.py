@@ -51,6 +51,11 @@ MAX_UNPACKED_BYTES = 20_000_000
 # in full, when the workbook is opened): a template's sheets are some 35 kB.
 SHEETS_FOLDER = "xl/worksheets/"
 MAX_SHEETS_BYTES = 500_000
+# The same for the other formats, whose cells are scanned in Python before calamine reads them: a
+# template is some 100 kB of .ods content.xml, 25 kB of .xls Workbook stream.
+ODS_CONTENT = "content.xml"
+MAX_ODS_CONTENT_BYTES = 2_000_000
+MAX_XLS_STREAM_BYTES = 1_000_000
 
 
 def read_submission(data: bytes, file_name: str) -> RawSubmission:
@@ -84,10 +89,9 @@ def read_ole2(data: bytes, file_name: str) -> RawSubmission:
             if ole.exists("EncryptedPackage"):
                 return _unreadable(file_name, problem("file_encrypted", where))
             if ole.exists("Workbook"):
-                if ole.get_size("Workbook") > MAX_UNPACKED_BYTES:
-                    return _unreadable(
-                        file_name, _too_big(where, ole.get_size("Workbook"), MAX_UNPACKED_BYTES)
-                    )
+                size = ole.get_size("Workbook")
+                if size > MAX_XLS_STREAM_BYTES:
+                    return _unreadable(file_name, _too_big(where, size, MAX_XLS_STREAM_BYTES))
                 stream = ole.openstream("Workbook").read()
                 saved_at = _last_saved(ole)
             elif ole.exists("Book"):
@@ -121,6 +125,9 @@ def _last_saved(ole) -> object:
 def read_ods(data: bytes, archive: zipfile.ZipFile, file_name: str) -> RawSubmission:
     """An OpenDocument spreadsheet (LibreOffice's .ods), its sheets bounded by a scan first."""
     where = Location(file_name)
+    size = next((i.file_size for i in archive.infolist() if i.filename == ODS_CONTENT), 0)
+    if size > MAX_ODS_CONTENT_BYTES:
+        return _unreadable(file_name, _too_big(where, size, MAX_ODS_CONTENT_BYTES))
     try:
         scan = spreadsheets.scan_ods(archive, MAX_SHEET_ROWS, MAX_SHEET_COLUMNS)
     except Exception:  # broken XML, a missing content.xml, a repeat count that is not a number
