@@ -5,9 +5,9 @@ import dataclasses
 import pytest
 from conftest import ROOT, figures, make_catalogue, make_period, make_targets, make_tree
 
+from reportkit.datafiles import read_yaml
 from reportkit.model import OrgTree
 from reportkit.report import tables
-from reportkit.report.inputs import read_yaml
 from reportkit.report.metrics import PeriodData, compute_ranking, compute_results
 
 SCRIPT = '<script>alert("x")</script>'

@@ -214,7 +214,7 @@ def test_a_file_that_is_not_a_workbook(store_dir, tmp_path):
     pdf = tmp_path / "bao-cao.xlsx"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj\n")
     p = refused(store_dir, pdf, "file_unknown")
-    assert p.message == "Tệp không phải bảng tính Excel (.xlsx) hay tệp CSV (đây là tệp PDF)."
+    assert p.message == "Tệp không phải bảng tính (.xlsx, .ods, .xls) hay tệp CSV (đây là tệp PDF)."
     docx = tmp_path / "bao-cao-word.xlsx"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
@@ -254,11 +254,17 @@ def test_a_password_protected_workbook(template, store_dir, tmp_path):
     assert p.message == "Tệp được đặt mật khẩu mở (tệp đã mã hóa), kit không đọc được."
 
 
-def test_an_old_xls_workbook(store_dir, tmp_path):
-    (tmp_path / "cu.xls").write_bytes(compound_file("Workbook"))
+def test_an_excel_95_workbook(store_dir, tmp_path):
+    # Excel 97-2003 (.xls) is read (test_intake_formats.py); Excel 5.0/95 keeps its "Book" stream.
+    (tmp_path / "cu.xls").write_bytes(compound_file("Book"))
     p = refused(store_dir, tmp_path / "cu.xls", "file_xls")
-    assert p.message == "Tệp theo định dạng Excel 97-2003 (.xls), kit không đọc được."
-    assert "Sổ làm việc Excel (.xlsx)" in p.expected
+    assert p.message == "Tệp theo định dạng Excel 5.0/95, kit không đọc được."
+    assert "Sổ làm việc Excel (.xlsx), LibreOffice (.ods) hoặc Excel 97-2003 (.xls)" in p.expected
+
+
+def test_an_xls_without_the_template_in_it(store_dir, tmp_path):
+    (tmp_path / "khac.xls").write_bytes(compound_file("Workbook"))
+    refused(store_dir, tmp_path / "khac.xls", "not_a_template")
 
 
 def formula_file(template, tmp_path, cached):

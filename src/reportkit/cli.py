@@ -388,8 +388,16 @@ def project_paths(args: argparse.Namespace) -> ProjectPaths:
     return ProjectPaths.at(args.root.resolve(), store_dir=args.store.resolve() if args.store else None)
 
 
+def check_data(paths: ProjectPaths) -> None:
+    """Every data and params file reads before the command uses any (DataError naming the first
+    that does not): a typo stops the command in one line, never in a traceback or in each report."""
+    from .report.inputs import check_project
+
+    check_project(paths.data_dir, paths.params_dir)
+
+
 def run_build(args: argparse.Namespace, console: Console) -> int:
-    paths = project_paths(args)
+    paths = project_paths(args)  # the build checks the data files itself, if a report needs building
     options = BuildOptions(
         workers=args.workers,
         browser=args.browser,
@@ -534,6 +542,7 @@ def run_template(args: argparse.Namespace, console: Console) -> int:
     from .submissions.templates import submitting_units, write_template
 
     paths = project_paths(args)
+    check_data(paths)
     plan = load_plan(paths.data_dir, args.period)
     units = args.unit or submitting_units(plan)
     wrong = [u for u in units if u not in submitting_units(plan)]
@@ -559,6 +568,7 @@ def run_intake(args: argparse.Namespace, console: Console) -> int:
     store_dir = paths.store_dir
     started = time.perf_counter()
     try:
+        check_data(paths)
         if args.period:
             load_plan(paths.data_dir, args.period)  # an unknown period stops here, before any file
         received = take_in_files(args.files, paths.data_dir, store_dir, args.period)
@@ -605,6 +615,7 @@ def run_trace(args: argparse.Namespace, console: Console) -> int:
     from .submissions.store import open_readonly, read_figures, trace
 
     paths = project_paths(args)
+    check_data(paths)
     plan = load_plan(paths.data_dir, args.period)
     catalogue, tree = plan.catalogue, plan.tree
     if args.unit not in tree:
@@ -637,6 +648,7 @@ def run_rebuild(args: argparse.Namespace, console: Console) -> int:
     from .submissions.intake import rebuild_store
 
     paths = project_paths(args)
+    check_data(paths)
     store_dir = paths.store_dir
     received = rebuild_store(paths.data_dir, store_dir)
     refused = [r for r in received if r.status == "rejected"]

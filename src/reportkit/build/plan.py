@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..datafiles import read_yaml
 from ..digests import digest_bytes
 from ..errors import BuildError, DataError
 from ..export.index import write_index
@@ -32,10 +33,10 @@ from ..report.fonts import printed_params
 from ..report.inputs import (
     ReportLoader,
     check_period_texts,
+    check_project,
     known_period,
     load_org_tree,
     load_periods,
-    read_yaml,
 )
 from ..vntext import slugify
 from .fingerprint import combine, digest_notebook, fingerprint_kit, package_versions
@@ -105,22 +106,13 @@ def plan_build(
     return Plan(current, previous, tree, jobs)
 
 
-def _unit_params(params_dir: Path, code: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
-    # intake.load_unit_params, with defaults.yaml read once per plan rather than per unit.
-    own = unit_params_file(params_dir, code)
-    return {**defaults, **(read_yaml(own) if own.is_file() else {})}
-
-
 def _job(paths: ProjectPaths, tree: OrgTree, code: str, period: str, defaults: Mapping[str, Any]) -> Job:
+    # inputs.load_unit_params' merge, with defaults.yaml read once per plan rather than per unit.
+    own = unit_params_file(paths.params_dir, code)
+    params = {**defaults, **(read_yaml(own) if own.is_file() else {}), "unit_code": code, "period": period}
+    folders = {"data_dir": paths.data_dir, "params_dir": paths.params_dir, "store_dir": paths.store_dir}
+    params.update({name: str(folder.resolve()) for name, folder in folders.items()})
     title = tree.title(code)
-    params = _unit_params(paths.params_dir, code, defaults)
-    params.update(
-        unit_code=code,
-        period=period,
-        data_dir=str(paths.data_dir.resolve()),
-        params_dir=str(paths.params_dir.resolve()),
-        store_dir=str(paths.store_dir.resolve()),
-    )
     return Job(code, title, notebook_for(tree, code, paths), f"{code}-{slugify(title)}", params)
 
 
@@ -172,9 +164,6 @@ def build_period(
     if options.engine not in ENGINES:
         raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
     plan = plan_build(paths, period, units, levels)
-    # Before any report runs: the font has every character the plan's reports will print.
-    texts = [plan.tree, (plan.period, plan.previous), *(printed_params(job.parameters) for job in plan.jobs)]
-    check_period_texts(paths, plan.period, [job.unit_code for job in plan.jobs], texts)
     out_dir = paths.outputs(plan.period.id)
     if on_plan:
         on_plan(PlanSummary(plan.period.id, len(plan.jobs), out_dir))
@@ -192,19 +181,29 @@ def build_period(
             redo_draft = options.final and current and manifest.entries[job.stem].draft
             if current and not options.force and not redo_draft:
                 results[job.stem] = _skipped(job, manifest.entries[job.stem], out_dir)
-                if on_done:
-                    on_done(results[job.stem])
             else:
                 todo.append(job)
                 changed[job.stem] = manifest.changed_inputs(job.stem, inputs[job.stem]) if not current else ()
                 if redo_draft and not options.force:
                     changed[job.stem] = ("draft",)
         if todo:
+            check_before_running(paths, plan)
+        for result in results.values() if on_done else ():
+            on_done(result)
+        if todo:
             run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
             results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / INDEX_FILE).is_file():
             write_index(out_dir, plan.period.id, list(plan.tree.units), manifest)
     return plan.period.id, [results[job.stem] for job in plan.jobs]
+
+
+def check_before_running(paths: ProjectPaths, plan: Plan) -> None:
+    """Once, if a report will run: every data file reads (else one DataError naming file and line,
+    not one failure per report), and the font has every character to print (else FontError)."""
+    check_project(paths.data_dir, paths.params_dir)
+    texts = [plan.tree, (plan.period, plan.previous), *(printed_params(job.parameters) for job in plan.jobs)]
+    check_period_texts(paths, plan.period, [job.unit_code for job in plan.jobs], texts)
 
 
 def longest_first(jobs: Sequence[Job], manifest: Manifest) -> list[Job]:

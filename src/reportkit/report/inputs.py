@@ -3,18 +3,25 @@ the period's figures (from the store, or a CSV file), the unit's parameters and 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..datafiles import (
+    check_yaml_files,
+    csv_number,
+    project_relative,
+    read_csv_lines,
+    read_yaml,
+    require,
+    require_each,
+    shape_error,
+)
 from ..digests import Reads, describe_period
 from ..errors import DataError, UnknownPeriodError
 from ..model import (
@@ -36,6 +43,7 @@ from ..model import (
 from ..paths import (
     PERIODS_FILE,
     STORE_DB_SUFFIX,
+    UNITS_DIR,
     default_store_dir,
     defaults_file,
     levels_file,
@@ -52,45 +60,35 @@ from . import fonts
 from .fonts import check_report_inputs
 
 SAMPLE_SOURCE = "sample"
-
-
-# libyaml's parser, where PyYAML was built with it: the same safe loading, ten times faster
-# on the catalogue and wording files that every report reads.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def read_yaml(path: Path) -> dict:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=SAFE_LOADER) or {}
-    except FileNotFoundError as exc:
-        raise DataError(f"Không tìm thấy tệp {path}") from exc
-
-
-def read_csv_rows(path: Path) -> list[dict[str, str]]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return [{k: clean_text(v or "") for k, v in row.items()} for row in csv.DictReader(fh)]
-    except FileNotFoundError as exc:
-        raise DataError(f"Không tìm thấy tệp {path}") from exc
+# The columns each CSV file of the project must have (others are allowed, and ignored).
+UNIT_COLUMNS = ("code", "name", "kind", "parent_code")
+TARGET_COLUMNS = ("unit_code", "indicator_id", "target", "basis")
+FIGURE_COLUMNS = ("period", "unit_code", "measure", "value")
+PERIOD_FIELDS = ("year", "months", "review", "label", "org")
 
 
 def load_org_tree(units_path: Path, levels_path: Path) -> OrgTree:
     """Read a `code,name,kind,parent_code` file into a tree; levels come from the kind."""
     levels = read_yaml(levels_path)
     level_of_kind = {
-        clean_text(kind): level for level, spec in levels["levels"].items() for kind in spec["kinds"]
+        clean_text(str(kind)): level
+        for level in require(levels, levels_path, ("levels",), dict)
+        for kind in require(levels, levels_path, ("levels", level, "kinds"), list)
     }
     units: dict[str, Unit] = {}
-    for row in read_csv_rows(units_path):
+    for line, row in read_csv_lines(units_path, UNIT_COLUMNS):
         kind = row["kind"]
         if kind not in level_of_kind:
-            raise DataError(f"{units_path}: loại đơn vị '{kind}' chưa có trong {levels_path}")
+            raise DataError(
+                f"{project_relative(units_path)}, dòng {line}: loại đơn vị '{kind}' chưa có trong "
+                f"{project_relative(levels_path)}"
+            )
         units[row["code"]] = Unit(
             row["code"], row["name"], kind, row["parent_code"] or None, level_of_kind[kind]
         )
     _check_tree(units, units_path)
-    titles = {clean_text(k): v for k, v in levels.get("association_titles", {}).items()}
+    titles = require(levels, levels_path, ("association_titles",), dict, optional=True)
+    titles = {clean_text(str(k)): v for k, v in titles.items()}
     return OrgTree(units, titles)
 
 
@@ -116,6 +114,24 @@ def _decimal(value: object) -> Decimal | None:
 
 def load_catalogue(path: Path) -> Catalogue:
     raw = read_yaml(path)
+    require_each(raw, path, ("measures",), ("id",))
+    require_each(raw, path, ("fields",), ("id", "title"))
+    for index, spec in enumerate(require_each(raw, path, ("indicators",), ("id", "field", "kind"))):
+        if spec["kind"] not in {k.value for k in Kind}:
+            known = ", ".join(k.value for k in Kind)
+            problem = f"loại “{spec['kind']}” không có (có: {known})"
+            raise shape_error(path, ("indicators", index, "kind"), problem)
+    try:
+        return _catalogue(raw, path)
+    except DataError:
+        raise
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        # A shape the checks above do not cover: said in a line, with what the kit looked for.
+        shown = project_relative(path)
+        raise DataError(f"{shown}: nội dung không đúng dạng danh mục chỉ tiêu ({exc!r})") from None
+
+
+def _catalogue(raw: dict, path: Path) -> Catalogue:
     measures = {m["id"]: Measure(**{k: clean_text(str(v)) for k, v in m.items()}) for m in raw["measures"]}
     indicators = tuple(_indicator(spec) for spec in raw["indicators"])
     catalogue = Catalogue(
@@ -165,8 +181,18 @@ def _check_catalogue(catalogue: Catalogue, path: Path) -> None:
 def load_periods(path: Path) -> tuple[dict[str, Period], str]:
     """All periods by id, and the default period's id."""
     raw = read_yaml(path)
-    periods = {pid: _period(pid, spec) for pid, spec in raw["periods"].items()}
-    return periods, raw.get("default", next(iter(periods)))
+    periods = {}
+    for pid in require(raw, path, ("periods",), dict):
+        spec = require(raw, path, ("periods", pid), dict)
+        for name in PERIOD_FIELDS:
+            require(raw, path, ("periods", pid, name), object)
+        try:
+            periods[str(pid)] = _period(str(pid), spec)
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise shape_error(path, ("periods", pid), f"giá trị không dùng được ({exc})") from None
+    if not periods:
+        raise shape_error(path, ("periods",), "chưa có kỳ báo cáo nào")
+    return periods, str(raw.get("default", next(iter(periods))))
 
 
 def _period(pid: str, spec: dict) -> Period:
@@ -191,8 +217,9 @@ def _period(pid: str, spec: dict) -> Period:
 def load_targets(path: Path) -> dict[tuple[str, str], Target]:
     """Targets by (unit_code, indicator_id)."""
     targets = {}
-    for row in read_csv_rows(path):
-        target = Target(row["unit_code"], row["indicator_id"], Decimal(row["target"]), row["basis"])
+    for line, row in read_csv_lines(path, TARGET_COLUMNS):
+        value = csv_number(path, line, row, "target")
+        target = Target(row["unit_code"], row["indicator_id"], value, row["basis"])
         targets[(target.unit_code, target.indicator_id)] = target
     return targets
 
@@ -223,11 +250,8 @@ def load_plan_targets(
 def load_figures(path: Path) -> list[tuple[str, Figure]]:
     """Rows of a `period,unit_code,measure,value,source` file as (period, Figure)."""
     rows = []
-    for line, row in enumerate(read_csv_rows(path), start=2):
-        try:
-            value = Decimal(row["value"])
-        except InvalidOperation as exc:
-            raise DataError(f"{path}, dòng {line}: giá trị '{row['value']}' không phải số") from exc
+    for line, row in read_csv_lines(path, FIGURE_COLUMNS):
+        value = csv_number(path, line, row, "value")
         figure = Figure(row["unit_code"], row["measure"], value, row.get("source", ""))
         rows.append((row["period"], figure))
     return rows
@@ -541,3 +565,36 @@ def check_period_texts(paths: Any, period: Period, units: Sequence[str], texts: 
     files += [read(load_analyst_text, path) for path in narratives]
     chunks = itertools.chain.from_iterable(fonts.iter_text(value) for value in (*files, *texts))
     fonts.check_coverage(chunks, f"các báo cáo kỳ {period.id}")
+
+
+def check_project(data_dir: str | Path, params_dir: str | Path | None = None) -> None:
+    """Before a command uses the project: every YAML file under data/ and params/ reads (syntax,
+    UTF-8), and every period's plan loads (tree, catalogue, targets: their CSV files' header, cells
+    per row and numbers), the wording, and the figures files the params name. The first problem is a
+    DataError naming file and line, so a build fails once, before any report runs, not in each report."""
+    data_dir = Path(data_dir)
+    params_dir = Path(params_dir) if params_dir else data_dir.parent / "params"
+    check_yaml_files(data_dir, params_dir)
+    periods, _ = load_periods(periods_file(data_dir))
+    trees, catalogues = {}, {}
+    for period in periods.values():
+        if period.org not in trees:
+            trees[period.org] = load_org_tree(data_dir / period.org, levels_file(data_dir))
+        planned = catalogue_period(periods, period.id) if period.catalogue else None
+        if planned and planned.catalogue not in catalogues:
+            catalogues[planned.catalogue] = load_catalogue(data_dir / planned.catalogue)
+        if planned and period.targets:
+            catalogue_path = data_dir / planned.catalogue
+            catalogue = catalogues[planned.catalogue]
+            load_plan_targets(data_dir / period.targets, catalogue, catalogue_path, trees[period.org])
+    read_yaml(wording_file(data_dir))
+    for figures_file in sorted(_named_figures_files(params_dir)):
+        if not figures_file.endswith(STORE_DB_SUFFIX):
+            load_figures(data_dir / figures_file)
+
+
+def _named_figures_files(params_dir: Path) -> set[str]:
+    """The CSV figures files that params/defaults.yaml or a unit's parameters name."""
+    files = [defaults_file(params_dir), *sorted((params_dir / UNITS_DIR).glob("*.yaml"))]
+    named = {read_yaml(path).get("figures_file") for path in files if path.is_file()}
+    return {str(name) for name in named if name}

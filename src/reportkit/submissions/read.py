@@ -1,5 +1,8 @@
-"""Read a submitted file (an Excel workbook made from the kit's template, or a CSV file) cell by
-cell into a RawSubmission, for validate.py to check. Nothing here judges a value."""
+"""Read a submitted file (a workbook made from the kit's template, saved as .xlsx, .ods or .xls, or a
+CSV file) cell by cell into a RawSubmission, for validate.py to check. Nothing here judges a value.
+
+.xlsx is read with openpyxl (formulas and number formats); .ods and .xls with python-calamine,
+after a scan that bounds their sheets (spreadsheets.py), through the same sheet reader."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..vntext import clean_text, decode_bytes
+from . import spreadsheets
 from .validate import (
     EXCEL_ERRORS,
     SAMPLE_SOURCE,
@@ -47,6 +51,11 @@ MAX_UNPACKED_BYTES = 20_000_000
 # in full, when the workbook is opened): a template's sheets are some 35 kB.
 SHEETS_FOLDER = "xl/worksheets/"
 MAX_SHEETS_BYTES = 500_000
+# The same for the other formats, whose cells are scanned in Python before calamine reads them: a
+# template is some 100 kB of .ods content.xml, 25 kB of .xls Workbook stream.
+ODS_CONTENT = "content.xml"
+MAX_ODS_CONTENT_BYTES = 2_000_000
+MAX_XLS_STREAM_BYTES = 1_000_000
 
 
 def read_submission(data: bytes, file_name: str) -> RawSubmission:
@@ -57,7 +66,7 @@ def read_submission(data: bytes, file_name: str) -> RawSubmission:
     if data.startswith(b"PK\x03\x04"):
         return read_workbook(data, file_name)
     if data.startswith(OLE2_MAGIC):
-        return _unreadable(file_name, _ole2_problem(data, where))
+        return read_ole2(data, file_name)
     if data.startswith(b"%PDF"):
         return _unreadable(file_name, problem("file_unknown", where, detail=" (đây là tệp PDF)"))
     if Path(file_name).suffix.lower() in CSV_SUFFIXES:
@@ -69,21 +78,78 @@ def _unreadable(file_name: str, found: Problem) -> RawSubmission:
     return RawSubmission(file_name, "unknown", problems=(found,))
 
 
-def _ole2_problem(data: bytes, where: Location) -> Problem:
-    """An OLE2 file: a password-protected workbook (encrypted OOXML), an old .xls, or else."""
+def read_ole2(data: bytes, file_name: str) -> RawSubmission:
+    """An OLE2 file: an Excel 97-2003 workbook (.xls), a password-protected workbook (encrypted
+    OOXML), an Excel 5/95 workbook, or else."""
     import olefile
 
+    where = Location(file_name)
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if ole.exists("EncryptedPackage"):
-                return problem("file_encrypted", where)
-            if ole.exists("Workbook") or ole.exists("Book"):
-                return problem("file_xls", where)
-            if ole.exists("WordDocument"):
-                return problem("file_unknown", where, detail=" (đây là tệp Word 97-2003)")
+                return _unreadable(file_name, problem("file_encrypted", where))
+            if ole.exists("Workbook"):
+                size = ole.get_size("Workbook")
+                if size > MAX_XLS_STREAM_BYTES:
+                    return _unreadable(file_name, _too_big(where, size, MAX_XLS_STREAM_BYTES))
+                stream = ole.openstream("Workbook").read()
+                saved_at = _last_saved(ole)
+            elif ole.exists("Book"):
+                return _unreadable(file_name, problem("file_xls", where))  # Excel 5/95: not read
+            elif ole.exists("WordDocument"):
+                return _unreadable(
+                    file_name, problem("file_unknown", where, detail=" (đây là tệp Word 97-2003)")
+                )
+            else:
+                return _unreadable(file_name, problem("file_unknown", where, detail=""))
     except OSError:
-        return problem("file_corrupt", where, detail="tệp dạng OLE2 bị hỏng")
-    return problem("file_unknown", where, detail="")
+        return _unreadable(file_name, problem("file_corrupt", where, detail="tệp dạng OLE2 bị hỏng"))
+    try:
+        scan = spreadsheets.scan_xls(stream, MAX_SHEET_ROWS, MAX_SHEET_COLUMNS)
+    except Exception:  # a damaged record: struct errors of every kind
+        return _unreadable(
+            file_name, problem("file_corrupt", where, detail="nội dung bảng tính .xls bị hỏng")
+        )
+    scan.made_at = saved_at
+    return _read_scanned(data, scan, file_name, "xls")
+
+
+def _last_saved(ole) -> object:
+    """When an .xls says it was last saved (its summary information), if it says so readably."""
+    try:
+        return ole.get_metadata().last_saved_time
+    except Exception:  # a damaged property set only loses the date: intake dates it on receipt
+        return None
+
+
+def read_ods(data: bytes, archive: zipfile.ZipFile, file_name: str) -> RawSubmission:
+    """An OpenDocument spreadsheet (LibreOffice's .ods), its sheets bounded by a scan first."""
+    where = Location(file_name)
+    size = next((i.file_size for i in archive.infolist() if i.filename == ODS_CONTENT), 0)
+    if size > MAX_ODS_CONTENT_BYTES:
+        return _unreadable(file_name, _too_big(where, size, MAX_ODS_CONTENT_BYTES))
+    try:
+        scan = spreadsheets.scan_ods(archive, MAX_SHEET_ROWS, MAX_SHEET_COLUMNS)
+    except Exception:  # broken XML, a missing content.xml, a repeat count that is not a number
+        return _unreadable(
+            file_name, problem("file_corrupt", where, detail="nội dung bảng tính .ods bị hỏng")
+        )
+    return _read_scanned(data, scan, file_name, "ods")
+
+
+def _read_scanned(data: bytes, scan: spreadsheets.WorkbookScan, file_name: str, kind: str) -> RawSubmission:
+    where = Location(file_name)
+    far = scan.beyond()
+    if far is not None:
+        row, column = far.far
+        where = Location(file_name, far.name, f"{_column_letter(column - 1)}{row}")
+        found = problem("sheet_too_far", where, rows=MAX_SHEET_ROWS, columns=MAX_SHEET_COLUMNS)
+        return _unreadable(file_name, found)
+    try:
+        grid = spreadsheets.load_grid(data, scan, MAX_SHEET_ROWS, MAX_SHEET_COLUMNS)
+        return _read_open_workbook(grid, spreadsheets.ScannedFormulas(scan), file_name, kind, grid.made_at)
+    except Exception:  # calamine fails in many ways on a damaged file; each means "corrupt"
+        return _unreadable(file_name, problem("file_corrupt", where, detail="nội dung bảng tính bị hỏng"))
 
 
 def read_workbook(data: bytes, file_name: str) -> RawSubmission:
@@ -99,26 +165,40 @@ def read_workbook(data: bytes, file_name: str) -> RawSubmission:
         names = archive.namelist()
     except zipfile.BadZipFile:
         return _unreadable(file_name, problem("file_corrupt", where, detail="phần nén của tệp .xlsx bị hỏng"))
-    if "xl/workbook.xml" not in names:
-        kind = " (đây là tệp Word)" if "word/document.xml" in names else " (tệp nén .zip)"
-        return _unreadable(file_name, problem("file_unknown", where, detail=kind))
     unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > MAX_UNPACKED_BYTES:
         return _unreadable(file_name, _too_big(where, unpacked, MAX_UNPACKED_BYTES))
+    if "xl/workbook.xml" not in names and spreadsheets.is_ods(archive):
+        return read_ods(data, archive, file_name)
+    if "xl/workbook.xml" not in names:
+        return _unreadable(file_name, problem("file_unknown", where, detail=_zip_kind(names)))
     sheets_size = sum(i.file_size for i in archive.infolist() if i.filename.startswith(SHEETS_FOLDER))
     if sheets_size > MAX_SHEETS_BYTES:
         return _unreadable(file_name, _too_big(where, sheets_size, MAX_SHEETS_BYTES))
     try:
-        return _read_open_workbook(_open_workbook(data, True), Formulas(data), file_name)
+        values = _open_workbook(data, True)
+        return _read_open_workbook(values, Formulas(data), file_name, "xlsx", values.properties.modified)
     except Exception:  # openpyxl fails in many ways on a damaged file; each means "corrupt"
         return _unreadable(file_name, problem("file_corrupt", where, detail="nội dung bảng tính bị hỏng"))
+
+
+def _zip_kind(names: list[str]) -> str:
+    """What a zip file that is no workbook seems to be, for the refusal."""
+    if "word/document.xml" in names:
+        return " (đây là tệp Word)"
+    if any(name.startswith("Index/") and name.endswith(".iwa") for name in names):
+        return " (đây là tệp Numbers của Apple)"
+    if "content.xml" in names:
+        return " (đây là tệp OpenDocument nhưng không phải bảng tính)"
+    return " (tệp nén .zip)"
 
 
 def _too_big(where: Location, size: int, limit: int) -> Problem:
     return problem("file_too_big", where, size=f"{size / 1e6:.1f}", limit=f"{limit / 1e6:.1f}")
 
 
-def _read_open_workbook(values, formulas: Formulas, file_name: str) -> RawSubmission:
+def _read_open_workbook(values, formulas, file_name: str, kind: str, made_at) -> RawSubmission:
+    """The identity and keyed cells of an open workbook: openpyxl's, or spreadsheets.GridWorkbook."""
     identity = _read_identity(values)
     entries, unit_names = [], []
     for ws in values.worksheets:
@@ -128,11 +208,11 @@ def _read_open_workbook(values, formulas: Formulas, file_name: str) -> RawSubmis
             unit_names += sheet_names
     return RawSubmission(
         file_name=file_name,
-        kind="xlsx",
+        kind=kind,
         periods=(identity["period"],) if identity.get("period") else (),
         unit_code=identity.get("unit_code") or None,
         template_version=identity.get("template_version"),
-        made_at=values.properties.modified,
+        made_at=made_at,
         entries=tuple(entries),
         names=tuple(unit_names),
     )

@@ -46,6 +46,7 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 COUNT_FORMAT, AMOUNT_FORMAT = "#,##0", "#,##0.0"
+INSTRUCTIONS_WIDTH = 70  # one column of text that fits a portrait A4 page unscaled, in Excel and LibreOffice
 
 
 @dataclass(frozen=True)
@@ -195,11 +196,12 @@ def _write_instructions(ws: Worksheet, plan: Plan, unit_code: str) -> None:
     lines = [*((t, True) for t in words["title"]), (words["unit_line"], False), ("", False)]
     lines += [(words["heading"], True), *((step, False) for step in words["steps"])]
     lines += [("", False), (words["footer"], False)]
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     for row, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(row, 1, text.format(**fields))
         cell.font = Font(name=FONT, size=12, bold=bold)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _print_setup(ws)
     _protect(ws)
 
 
@@ -314,7 +316,7 @@ def _write_district_sheet(ws: Worksheet, plan: Plan, unit_code: str, ranges: dic
             sheet.indicator(ind)
     sheet.others()
     ws.freeze_panes = "C6"
-    _print_setup(ws)
+    _print_setup(ws, "2:5")
     _protect(ws)
 
 
@@ -368,16 +370,107 @@ def _write_members_sheet(ws: Worksheet, plan: Plan, unit_code: str, level: str) 
         letter = get_column_letter(column)
         _style(ws.cell(total, column, f"=SUM({letter}{first}:{letter}{end})"), bold=True, fill=COMPUTED_FILL)
     ws.freeze_panes = ws.cell(first, 5)
-    _print_setup(ws)
+    _print_setup(ws, "2:7")
     _protect(ws)
     return ranges
 
 
-def _print_setup(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
+# ------------------------------------------------------------------------------------ print layout
+# Excel and LibreOffice alike: rows as tall as their wrapped text, each sheet on A4 fitted to the
+# page width, portrait where the columns fit it, its title rows repeated on every page.
+PAGE_MARGIN_IN = 0.5  # left and right; the usable width of A4 is the paper's less these
+A4_WIDTH_PT, A4_HEIGHT_PT = 595, 842
+COLUMN_UNIT_PX = 7  # a column width of 1 is one digit of the default font: 7 px at 96 dpi
+DEFAULT_WIDTH = 8.43  # a column whose width is not set
+CELL_PADDING_PX = 8  # what a cell keeps of its width for its margins and border
+PX_PER_PT = 96 / 72
+LINE_SPACING = 1.25  # a line of wrapped text, as a multiple of the font size
+ROW_PADDING_PT = 4
+# Average advance of Times New Roman's glyphs, in ems: capitals are wide, spaces narrow. A text's
+# width is estimated from its letters, so "CÔNG TÁC …" wraps sooner than "công tác …".
+EM_CAPITAL, EM_SMALL, EM_SPACE, EM_OTHER = 0.72, 0.47, 0.25, 0.5
+BOLD_WIDER = 1.08
+
+
+def text_width_px(text: str, size: float, bold: bool = False) -> float:
+    """How wide `text` prints in Times New Roman of `size` points, estimated glyph by glyph."""
+    ems = sum(
+        EM_SPACE if ch == " " else EM_CAPITAL if ch.isupper() else EM_SMALL if ch.islower() else EM_OTHER
+        for ch in text
+    )
+    return ems * size * PX_PER_PT * (BOLD_WIDER if bold else 1)
+
+
+def wrapped_lines(text: str, width_px: float, size: float, bold: bool = False) -> int:
+    """How many lines `text` takes wrapped, word by word, in a cell `width_px` wide."""
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            width = text_width_px(word, size, bold)
+            gap = text_width_px(" ", size, bold) if used else 0.0
+            if used and used + gap + width > width_px:
+                lines += 1 + int(width // width_px)  # a word longer than the line breaks across lines
+                used = width % width_px
+            else:
+                used += gap + width
+    return lines
+
+
+def row_height_pt(lines: int, size: float) -> float:
+    return round(lines * size * LINE_SPACING + ROW_PADDING_PT, 1)
+
+
+def column_px(ws: Worksheet, first: int, last: int) -> float:
+    """The printed width, in pixels, of columns first..last (a merged cell's), less the padding."""
+    units = sum(
+        ws.column_dimensions[get_column_letter(c)].width or DEFAULT_WIDTH for c in range(first, last + 1)
+    )
+    return units * COLUMN_UNIT_PX - CELL_PADDING_PX
+
+
+def fit_row_heights(ws: Worksheet) -> None:
+    """Make each row with wrapped text tall enough for its longest cell (merged cells: their span)."""
+    spans = {(m.min_row, m.min_col): m.max_col for m in ws.merged_cells.ranges}
+    for row in ws.iter_rows():
+        if ws.row_dimensions[row[0].row].hidden:
+            continue
+        needed = 0.0
+        for cell in row:
+            hidden = ws.column_dimensions[get_column_letter(cell.column)].hidden
+            if cell.value is None or hidden or str(cell.value).startswith("="):
+                continue
+            size, bold = float(cell.font.sz or 11), bool(cell.font.b)
+            width = column_px(ws, cell.column, spans.get((cell.row, cell.column), cell.column))
+            text = str(cell.value)
+            lines = wrapped_lines(text, width, size, bold) if cell.alignment.wrap_text else 1
+            needed = max(needed, row_height_pt(lines, size))
+        if needed:
+            ws.row_dimensions[row[0].row].height = needed
+
+
+def printed_width_pt(ws: Worksheet) -> float:
+    """The width of the sheet's printed (not hidden) columns, in points."""
+    shown = [ws.column_dimensions[get_column_letter(c)] for c in range(1, ws.max_column + 1)]
+    units = sum(d.width or DEFAULT_WIDTH for d in shown if not d.hidden)
+    return units * COLUMN_UNIT_PX / PX_PER_PT
+
+
+def _print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
+    """A4, fitted to the page width (as many pages down as it takes), portrait if the columns fit
+    the portrait page, the title rows printed again at the top of every page."""
+    fit_row_heights(ws)
+    usable_portrait = A4_WIDTH_PT - 2 * 72 * PAGE_MARGIN_IN
+    portrait = printed_width_pt(ws) <= usable_portrait
+    ws.page_setup.orientation = "portrait" if portrait else "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = PAGE_MARGIN_IN
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def _write_identity(ws: Worksheet, plan: Plan, unit_code: str) -> None:

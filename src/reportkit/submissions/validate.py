@@ -29,6 +29,7 @@ EXCEL_ERRORS = frozenset(
     {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
 )
 SAMPLE_SOURCE = "sample"
+WORKBOOK_KINDS = ("xlsx", "ods", "xls")  # a template saved by Excel or LibreOffice, in any of these
 UNITS_RHS = "$units."  # a constraint's right side counting the unit's units of a level in the tree
 
 
@@ -101,7 +102,7 @@ class RawSubmission:
     """Everything read from one file; `problems` are those found while reading it."""
 
     file_name: str
-    kind: str  # "xlsx" or "csv"
+    kind: str  # "csv", or a workbook's: one of WORKBOOK_KINDS
     periods: tuple[str, ...] = ()
     unit_code: str | None = None  # the district a template declares; CSV: found from its rows
     template_version: str | None = None
@@ -374,9 +375,9 @@ def check_identity(
     if any(p.severity is Severity.ERROR for p in raw.problems):
         return None, ()
     where = Location(raw.file_name)
-    if raw.kind == "xlsx" and raw.template_version is None:
+    if raw.kind in WORKBOOK_KINDS and raw.template_version is None:
         return None, (problem("not_a_template", where),)
-    if raw.kind == "xlsx" and raw.template_version != version:
+    if raw.kind in WORKBOOK_KINDS and raw.template_version != version:
         return None, (
             problem("template_version", where, found_version=raw.template_version, version=version),
         )
