@@ -207,3 +207,9 @@ def test_a_relative_change_of_zero_is_same_and_of_one_is_a_rise():
     # Only 0 reads "bằng"; +1 is "tăng 1,0%" (one decimal).
     assert fmt.format_signed_percent(Decimal(0)) == "bằng"
     assert fmt.format_signed_percent(Decimal(1)) == "tăng 1,0%"
+
+
+def test_a_duration_is_rounded_to_tenths_once():
+    # 59,96 s is 60,0 s to the tenth: a minute, not "60,0 giây" (rounding to hundredths first would
+    # keep it under 60).
+    assert fmt.format_duration(59.96) == "1 phút"

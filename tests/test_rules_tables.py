@@ -123,18 +123,27 @@ def test_the_change_column_of_a_minimum_counts_in_units_of_its_level():
 
 
 def test_the_appendix_colours_only_its_percent_and_verdict_columns():
-    html = tables.render_appendix_table([NEW_D1, BHYT_D1], WORDING, "app")
-    assert 'class="rk-table"' in html and 'id="T_app"' in html
-    # Row 0 missed, row 1 exceeded: columns 5 (Đạt %) and 7 (Đánh giá) carry the status.
-    for row, status in ((0, "rk-status-chuadat"), (1, "rk-status-vuot")):
+    html = tables.render_appendix_table([NEW_D1, BHYT_D1, FUND_D1], WORDING, "app")
+    assert '<table id="T_app" class="rk-table">' in html
+    # Row 0 missed, row 1 exceeded, row 2 no target (no colour): columns 5 (Đạt %) and 7 (Đánh giá)
+    # carry the status.
+    for row, status in ((0, " rk-status-chuadat"), (1, " rk-status-vuot"), (2, "")):
         for col in (5, 7):
-            assert f'class="data row{row} col{col} {status}"' in html
+            assert f'class="data row{row} col{col}{status}" ' in html
         # Columns 3, 4 and 6 are numbers; 0 to 2 (STT, name, unit) have no class of their own.
         for col in (3, 4, 6):
             assert f'class="data row{row} col{col} num"' in html
         for col in (0, 1, 2):
             assert f'class="data row{row} col{col}" ' in html
     assert "row_heading" not in html  # no index column
+
+
+def test_tables_without_an_id_of_their_own_do_not_share_one():
+    import pandas as pd
+
+    frame = pd.DataFrame([["1"]], columns=["a"])
+    first, second = tables.render_table(frame), tables.render_table(frame)
+    assert first.split('id="', 1)[1].split('"')[0] != second.split('id="', 1)[1].split('"')[0]
 
 
 def test_a_table_escapes_its_cells_and_headers():
@@ -151,7 +160,7 @@ def test_a_table_escapes_its_cells_and_headers():
 def test_side_by_side_shows_percent_of_what_is_due_and_skips_empty_indicators():
     by_unit = {"D1": [NEW_D1, WEAK_D1], "D2": [NEW_D2, result(WEAK, None, status=Status.NO_DATA, unit="D2")]}
     frame, classes = tables.build_side_by_side(by_unit, CATALOGUE, TREE, WORDING)
-    assert list(frame.columns) == ["Chỉ tiêu", "Một", "Hai"]
+    assert list(frame.columns) == list(classes.columns) == ["Chỉ tiêu", "Một", "Hai"]
     # D1: 25 of the 30 due = 83,33% -> 83,3. D2: 36 of 20 due = 180%.
     # Yếu kém has no %: its verdict; no figure: "—". BHYT, Mô hình, Bài: no unit has them, no row.
     assert frame.values.tolist() == [["Hội viên mới", "83,3", "180"], ["Yếu kém", "Đạt", "—"]]
@@ -201,11 +210,25 @@ def test_ranking_rows():
 
 def test_missed_rows_follow_the_catalogue_and_give_percent_of_due():
     missed_bhyt = result(BHYT, None, 97, "90.14", Status.MISSED, unit="D2", outcome=Outcome(Decimal("87.4")))
-    # Given BHYT first: listed in catalogue order, Hội viên mới first. D1: 25/30 = 83,3%; D2 share: 90,1%.
-    lines = tables.describe_missed_rows({"bhyt": [missed_bhyt], "new": [NEW_D1]}, CATALOGUE, TREE, WORDING)
-    assert lines == ["Hội viên mới: Quận Một (83,3%).", "BHYT: Huyện Hai (90,1%)."]
+    weak_d2 = result(WEAK, 1, status=Status.MISSED, unit="D2")
+    # Given out of order: listed in catalogue order (Hội viên mới, BHYT, then Yếu kém past Mô hình,
+    # which nobody missed). D1: 25/30 = 83,3%; D2 share: 90,1%; D2's new members 36/20 = 180,0%.
+    # A none indicator has no %: the unit's name alone.
+    missed = {"weak": [WEAK_D1, weak_d2], "bhyt": [missed_bhyt], "new": [NEW_D1, NEW_D2]}
+    assert tables.describe_missed_rows(missed, CATALOGUE, TREE, WORDING) == [
+        "Hội viên mới: Quận Một (83,3%), Huyện Hai (180,0%).",
+        "BHYT: Huyện Hai (90,1%).",
+        "Yếu kém: Quận Một, Huyện Hai.",
+    ]
 
 
 def test_due_percent_is_empty_where_nothing_is_due():
     assert tables.describe_due_percent(result(WEAK, 2, status=Status.MISSED)) == ""
     assert tables.describe_due_percent(NEW_D2) == " (180,0%)"
+
+
+def test_money_without_a_target_is_printed_in_its_indicators_scale():
+    # 500 triệu alone would be printed in triệu; the indicator's scale (set from every unit's
+    # targets) is tỷ: 0,5.
+    small = result(FUND, 500, status=Status.NO_TARGET, money_scale=fmt.BILLIONS)
+    assert tables.describe_actual(small) == "0,5"
