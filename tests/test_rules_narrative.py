@@ -109,6 +109,7 @@ def test_no_more_than_twelve_units_are_named():
     # 14 units: the first 12 named, "và 2 đơn vị khác"; exactly 12: all named, nothing added.
     assert narrative.describe_units(tree, codes).endswith("Xã S10, Xã S11 và 2 đơn vị khác")
     assert narrative.describe_units(tree, codes[:12]).endswith("Xã S10, Xã S11")
+    assert narrative.describe_units(tree, codes[:13]).endswith("Xã S11 và 1 đơn vị khác")
 
 
 # ---------- none ----------
@@ -138,12 +139,28 @@ def test_fields_come_in_catalogue_order_and_empty_ones_are_left_out():
         fields=(Field("g", "Quỹ"), Field("empty", "Trống"), Field("f", "Lĩnh vực")),
         indicators=(*CATALOGUE.indicators, FUND),
     )
-    weak = result(WEAK, Outcome(Decimal(0)))
+    # Each sentence is worded with the catalogue (a share's unit), the tree (units named) and the year.
+    weak = result(
+        WEAK,
+        Outcome(Decimal(2), failing=("G1", "G2")),
+        status=Status.MISSED,
+        unit="D1",
+        previous=Outcome(Decimal(2)),
+    )
+    share = result(BHYT, Outcome(Decimal("98.5"), Decimal(197), Decimal(200)), 97, "101.546", Status.EXCEEDED)
     fund = result(FUND, Outcome(Decimal(312)), status=Status.NO_TARGET, money_scale=fmt.MONEY_UNIT)
-    sections = narrative.describe_field_results([weak, fund], catalogue, TREE, WORDING, None)
+    sections = narrative.describe_field_results([weak, fund, share], catalogue, TREE, WORDING, 2021)
+    none_yet = "; chưa có số liệu cùng kỳ năm 2021 để so sánh."
     assert sections == [
-        ("Quỹ", ["Quỹ hỗ trợ 312 triệu đồng."]),
-        ("Lĩnh vực", ["Không có cơ sở Hội yếu kém, đạt chỉ tiêu."]),
+        ("Quỹ", ["Quỹ hỗ trợ 312 triệu đồng" + none_yet]),
+        (
+            "Lĩnh vực",
+            [
+                "Còn 2 cơ sở Hội yếu kém, chưa đạt chỉ tiêu (không có); bằng cùng kỳ năm 2021. "
+                "Đơn vị: Phường A, Phường B.",
+                "Hội viên tham gia BHYT: 197/200 hội viên, tỷ lệ 98,5% (chỉ tiêu 97%), vượt" + none_yet,
+            ],
+        ),
     ]
 
 
