@@ -168,3 +168,19 @@ def test_a_total_with_no_figure_pairs_a_dash_with_its_target():
     # No figure yet, a target of 5.620: the pair is "—" and "5.620".
     r = result(NEW, Outcome(None), 5620, status=Status.NO_DATA)
     assert narrative.describe_total_pair(r) == ("—", "5.620")
+
+
+def test_a_minimums_change_is_counted_in_units_of_its_level():
+    # 3 of 3 grassroots units have a model, 1 did last year: 2 more "cơ sở Hội" (the level's word).
+    r = result(
+        MODEL,
+        Outcome(Decimal(3), units=3),
+        3,
+        "100",
+        Status.MET,
+        level="grassroots",
+        previous=Outcome(Decimal(1)),
+    )
+    assert say(r) == (
+        "3/3 cơ sở Hội có mô hình (chỉ tiêu: 100% cơ sở Hội), đạt; so với cùng kỳ năm 2021 tăng 2 cơ sở Hội."
+    )
