@@ -184,3 +184,78 @@ def test_a_minimums_change_is_counted_in_units_of_its_level():
     assert say(r) == (
         "3/3 cơ sở Hội có mô hình (chỉ tiêu: 100% cơ sở Hội), đạt; so với cùng kỳ năm 2021 tăng 2 cơ sở Hội."
     )
+
+
+# ---------- money: the indicator's scale, else the larger of figure and target ----------
+
+
+def test_a_money_figure_alone_takes_its_indicators_scale():
+    # The indicator's scale is tỷ (from every unit's targets): 500 triệu is 0,5.
+    r = result(FUND, Outcome(Decimal(500)), status=Status.NO_TARGET, money_scale=fmt.BILLIONS)
+    assert narrative.describe_value(r, Decimal(500)) == "0,5"
+
+
+def test_without_an_indicator_scale_either_figure_reaching_a_billion_makes_it_billions():
+    # 1.200 triệu against 900, and 900 against 1.200: either reaches 1.000 triệu, so tỷ.
+    assert narrative.describe_money_unit(result(FUND, Outcome(Decimal(1200)), 900)) == fmt.BILLIONS
+    assert narrative.describe_money_unit(result(FUND, Outcome(Decimal(900)), 1200)) == fmt.BILLIONS
+
+
+def test_a_money_pair_is_printed_in_its_indicators_scale_with_the_decimals_it_needs():
+    # In tỷ: 500/900 triệu = 0,5/0,9 tỷ; 55,56% -> 55,6%, and 0,5/0,9 gives 55,6% back.
+    r = result(FUND, Outcome(Decimal(500)), 900, "55.56", Status.MISSED, money_scale=fmt.BILLIONS)
+    assert narrative.describe_total_pair(r) == ("0,5", "0,9")
+    # In triệu: 1,5513/2,45 = 63,3%; at one decimal 1,6/2,5 = 64,0%, so two: 1,55/2,45 = 63,3%.
+    r = result(FUND, Outcome(Decimal("1.5513")), "2.45", "63.32", Status.MISSED, money_scale=fmt.MONEY_UNIT)
+    assert narrative.describe_total_pair(r) == ("1,55", "2,45")
+
+
+def test_a_money_target_of_zero_is_printed_not_divided_by():
+    r = result(FUND, Outcome(Decimal(500)), 0, None, Status.EXCEEDED, money_scale=fmt.MONEY_UNIT)
+    assert narrative.describe_total_pair(r) == ("500", "0")
+
+
+def test_a_money_change_is_in_the_indicators_scale():
+    # 2.500 - 1.500 = 1.000 triệu = 1 tỷ; 1.000/1.500 = 66,67% -> 66,7%.
+    r = result(FUND, Outcome(Decimal(2500)), status=Status.NO_TARGET, money_scale=fmt.BILLIONS)
+    r = dataclasses.replace(r, previous=Outcome(Decimal(1500)))
+    assert narrative.describe_year_on_year(r).words == "tăng 1 tỷ đồng (66,7%)"
+
+
+# ---------- shares and minimums: changes ----------
+
+
+def test_a_share_change_is_the_difference_of_the_two_percentages():
+    # 100/100 = 100%, 50/100 = 50%: 50,0 points.
+    now, before = (
+        Outcome(Decimal(100), Decimal(100), Decimal(100)),
+        Outcome(Decimal(50), Decimal(50), Decimal(100)),
+    )
+    r = result(BHYT, now, 97, "103.09", Status.EXCEEDED, previous=before)
+    assert narrative.describe_year_on_year(r).words == "tăng 50,0 điểm phần trăm"
+
+
+def test_a_share_last_year_with_nobody_to_count_is_not_compared():
+    # Last year: a figure but a denominator of 0: no ratio, no change (and no division by zero).
+    now = Outcome(Decimal("98.5"), Decimal(197), Decimal(200))
+    r = result(
+        BHYT, now, 97, "101.546", Status.EXCEEDED, previous=Outcome(Decimal(0), Decimal(5), Decimal(0))
+    )
+    assert narrative.describe_year_on_year(r) is None
+
+
+def test_a_minimums_change_without_a_level_word_counts_units():
+    # 3 against 1: 2 more; with no level word given, "đơn vị".
+    r = result(MODEL, Outcome(Decimal(3), units=3), 3, "100", Status.MET, previous=Outcome(Decimal(1)))
+    assert narrative.describe_year_on_year(r).words == "tăng 2 đơn vị"
+
+
+def test_a_level_without_a_word_of_its_own_is_called_units():
+    # Level "ward" has no word in the wording: "đơn vị" (1 of 2 reach the minimum).
+    r = result(MODEL, Outcome(Decimal(1), units=2), 2, "50", Status.MISSED, level="ward")
+    assert say(r, None) == "1/2 đơn vị có mô hình (chỉ tiêu: 100% đơn vị), chưa đạt."
+
+
+def test_no_data_names_the_indicator_and_the_units_missing():
+    r = result(NEW, Outcome(None, missing=("D1",)), 60, status=Status.NO_DATA)
+    assert say(r) == "Hội viên mới: chưa đủ số liệu để đánh giá (thiếu số liệu của Quận Một)."
