@@ -248,3 +248,29 @@ def test_stale_temp_files_are_removed_and_nothing_else(tmp_path):
         "notebooks/.a.pdf.x1.tmp",
     ]
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [".keep.pdf", "keep.tmp"]
+
+
+# ---------- a notebook's digest: its content, not its cell ids ----------
+
+
+def test_a_notebooks_digest_ignores_cell_ids_but_not_a_broken_or_missing_file(tmp_path):
+    import json
+
+    from reportkit.build.fingerprint import digest_notebook
+
+    path = tmp_path / "n.ipynb"
+    cells = [{"cell_type": "code", "source": "x = 1", "id": "a1"}]
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    first = digest_notebook(path)
+    cells[0]["id"] = "b2"  # Jupyter gave the cell a new id: the same notebook
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    assert digest_notebook(path) == first
+    cells[0]["source"] = "x = 2"  # a changed cell: another notebook
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    assert digest_notebook(path) != first
+    path.write_text("{broken", encoding="utf-8")  # not JSON: digested by its bytes, still distinct
+    broken = digest_notebook(path)
+    path.write_text("{broken too", encoding="utf-8")
+    assert len({first, broken, digest_notebook(path)}) == 3
+    path.unlink()
+    assert digest_notebook(path) not in {first, broken}
