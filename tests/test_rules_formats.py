@@ -166,3 +166,50 @@ def test_money_without_a_scale_picks_its_own():
 def test_march_is_not_padded():
     # Only months 1 and 2 are written with two digits ("tháng 01", "tháng 02").
     assert fmt.format_date_numbers(dt.date(2022, 3, 5)) == "ngày 05 tháng 3 năm 2022"
+
+
+# ---------- format_money_ratio: the fewest decimals that give the printed % back ----------
+
+
+def test_money_ratio_in_billions_starts_at_two_decimals():
+    # 100.040 / 200.000 triệu = 100,04 / 200 tỷ: 50,02% -> 50,0%. At 2 decimals 100,04/200 = 50,02%
+    # -> 50,0%: matches at once, so the amount keeps its 2 decimals (1 decimal would print "100").
+    assert fmt.format_money_ratio(Decimal(100040), Decimal(200000), fmt.BILLIONS) == ("100,04", "200")
+
+
+def test_money_ratio_adds_one_decimal_at_a_time_and_rounds_both_figures():
+    # 1,5513 / 2,45 triệu = 63,318% -> 63,3%. 1 decimal: 1,6/2,5 = 64,0% (no). 2 decimals:
+    # 1,55/2,45 = 63,265% -> 63,3% (yes): "1,55" (3 decimals would print "1,551").
+    assert fmt.format_money_ratio(Decimal("1.5513"), Decimal("2.45"), fmt.MONEY_UNIT) == ("1,55", "2,45")
+
+
+# ---------- describe_difference: the whole Change, and money in triệu ----------
+
+
+def test_a_difference_is_up_or_down_by_one_and_has_no_unit_unless_given():
+    # 5 - 3 = 2 up; 3 - 5 = 2 down; direction is exactly 1 or -1, and 0 only for equal figures.
+    assert fmt.describe_difference(Decimal(5), Decimal(3)) == fmt.Change(1, "2")
+    assert fmt.describe_difference(Decimal(3), Decimal(5), "hộ") == fmt.Change(-1, "2", "hộ")
+    assert fmt.describe_difference(Decimal(3), Decimal(3)) == fmt.Change(0)
+    assert fmt.describe_difference(Decimal(5), Decimal(3)).words == "tăng 2"
+
+
+def test_a_money_difference_in_millions_has_one_decimal_more_only_when_needed():
+    # 10,35 - 10 = 0,35 triệu: one decimal, half-up -> 0,4. 10,004 - 10 = 0,004: 0,0 at one
+    # decimal and 0,00 at two, so three: 0,004.
+    change = fmt.describe_difference(Decimal("10.35"), Decimal(10), scale=fmt.MONEY_UNIT)
+    assert change.words == "tăng 0,4 triệu đồng"
+    tiny = fmt.describe_difference(Decimal("10.004"), Decimal(10), scale=fmt.MONEY_UNIT)
+    assert tiny.words == "tăng 0,004 triệu đồng"
+
+
+def test_a_relative_change_of_zero_is_same_and_of_one_is_a_rise():
+    # Only 0 reads "bằng"; +1 is "tăng 1,0%" (one decimal).
+    assert fmt.format_signed_percent(Decimal(0)) == "bằng"
+    assert fmt.format_signed_percent(Decimal(1)) == "tăng 1,0%"
+
+
+def test_a_duration_is_rounded_to_tenths_once():
+    # 59,96 s is 60,0 s to the tenth: a minute, not "60,0 giây" (rounding to hundredths first would
+    # keep it under 60).
+    assert fmt.format_duration(59.96) == "1 phút"

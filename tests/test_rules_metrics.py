@@ -460,3 +460,50 @@ def test_a_previous_period_without_figures_gives_no_change(catalogue, tree):
     inputs = dataclasses.replace(report_inputs(catalogue, tree), previous_period=make_period("Q"))
     report = compute_report(inputs)
     assert all(r.previous is None and r.change is None for r in report.results)
+
+
+def test_one_money_scale_per_indicator_from_the_city_target_and_every_units_target():
+    from conftest import make_catalogue
+
+    from reportkit import formats as fmt
+    from reportkit.report.metrics import compute_money_scales
+
+    def money(ind_id, city_target=None):
+        return Indicator(
+            ind_id,
+            "f",
+            Kind.TOTAL,
+            fmt.MONEY_UNIT,
+            ind_id,
+            ind_id,
+            ind_id,
+            measure="m",
+            city_target=city_target,
+        )
+
+    base = make_catalogue()
+    catalogue = dataclasses.replace(
+        base,
+        indicators=(
+            *base.indicators,
+            money("fund", Decimal(800)),  # city 800, a district 1.200 triệu: tỷ
+            money("small"),  # districts 200 and 999 triệu: below one tỷ, triệu
+            money("city_only", Decimal(1000)),  # the city's 1.000 triệu alone: exactly one tỷ
+            money("none"),  # no target anywhere: no scale
+        ),
+    )
+    targets = {
+        (t.unit_code, t.indicator_id): t
+        for t in (
+            Target("D1", "fund", Decimal(300), "plan"),
+            Target("D2", "fund", Decimal(1200), "plan"),
+            Target("D1", "small", Decimal(200), "plan"),
+            Target("D2", "small", Decimal(999), "plan"),
+            Target("C", "new", Decimal(5000), "plan"),  # members, not money: no scale
+        )
+    }
+    assert compute_money_scales(catalogue, targets) == {
+        "fund": fmt.BILLIONS,
+        "small": fmt.MONEY_UNIT,
+        "city_only": fmt.BILLIONS,
+    }

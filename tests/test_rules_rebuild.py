@@ -148,3 +148,129 @@ def test_a_saved_manifest_reads_back_current(tmp_path):
     assert again.is_current(entry.stem, "k1") and not again.is_current(entry.stem, "k2")
     (tmp_path / entry.outputs()["pdf"]).unlink()
     assert not Manifest.load(tmp_path, PERIOD).is_current(entry.stem, "k1")
+
+
+# ---------- the manifest read back, what changed, the kept PDF, the lock, temp files ----------
+
+
+def test_a_manifest_of_another_period_or_format_or_unreadable_is_empty(tmp_path):
+    manifest, _ = built_manifest(tmp_path)
+    manifest.save()
+    assert Manifest.load(tmp_path, "2022-H1").entries == {}
+    saved = (tmp_path / "manifest.json").read_text(encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(saved.replace('"format": 1', '"format": 2'), encoding="utf-8")
+    assert Manifest.load(tmp_path, PERIOD).entries == {}
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    assert Manifest.load(tmp_path, PERIOD).entries == {}
+    (tmp_path / "manifest.json").write_text('{"format": 1, "period": "2022-FY"}', encoding="utf-8")
+    assert Manifest.load(tmp_path, PERIOD).entries == {}  # no reports at all
+
+
+def test_changed_inputs_name_what_differs_else_say_why_it_is_rebuilt(tmp_path):
+    manifest = Manifest(tmp_path, PERIOD)
+    manifest.record(Entry("a", "917", "A", BUILT, "k", inputs={"figures": "1", "wording": "2"}))
+    manifest.record(Entry("b", "918", "B", FAILED, "k", inputs={"figures": "1"}))
+    assert manifest.changed_inputs("new-one", {"figures": "1"}) == ("new",)
+    assert manifest.changed_inputs("a", {"figures": "9", "wording": "2", "params": "3"}) == (
+        "figures",
+        "params",
+    )
+    assert manifest.changed_inputs("a", {"figures": "1", "wording": "2"}) == ("outputs",)
+    assert manifest.changed_inputs("b", {"figures": "1"}) == ("failed",)
+
+
+def test_last_good_build_is_the_build_itself_or_the_one_kept_before_a_failure(tmp_path):
+    manifest = Manifest(tmp_path, PERIOD)
+    manifest.record(Entry("a", "917", "A", BUILT, "k", built_at="2026-12-02T07:05:00+00:00"))
+    manifest.record(
+        Entry("b", "918", "B", FAILED, "k", built_at="t2", last_good_at="2026-12-01T01:00:00+00:00")
+    )
+    assert manifest.last_good_at("a") == "2026-12-02T07:05:00+00:00"
+    assert manifest.last_good_at("b") == "2026-12-01T01:00:00+00:00"
+    assert manifest.last_good_at("c") == ""
+
+
+@pytest.fixture
+def vietnam_time(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")  # UTC+7, no summer time
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_kept_pdf_says_which_build_it_is_from_in_local_time(tmp_path, vietnam_time):
+    import os
+
+    manifest = Manifest(tmp_path, PERIOD)
+    manifest.record(Entry("a", "917", "A", FAILED, "k", last_good_at="2026-12-02T07:05:00+00:00"))
+    manifest.record(Entry("old", "918", "B", FAILED, "k"))  # written before last_good_at was kept
+    manifest.record(Entry("ok", "919", "C", BUILT, "k"))
+    assert manifest.kept_note("a") == ""  # no PDF kept: nothing to say
+    for stem in ("a", "old", "ok"):
+        (tmp_path / f"{stem}.pdf").write_text("x", encoding="utf-8")
+    os.utime(tmp_path / "old.pdf", (1577836800, 1577836800))  # 2020-01-01 00:00 UTC
+    # 07:05 UTC is 14:05 at UTC+7; the PDF of 2020-01-01 00:00 UTC is 07:00 that day.
+    assert manifest.kept_note("a") == "bản của lần lập trước, 14:05 ngày 02/12/2026"
+    assert manifest.kept_note("old") == "bản của lần lập trước, 07:00 ngày 01/01/2020"
+    assert manifest.kept_note("ok") == "" and manifest.kept_note("missing") == ""
+
+
+def test_a_second_build_of_the_same_period_is_refused_while_the_first_runs(tmp_path):
+    from reportkit.build.manifest import period_lock
+    from reportkit.errors import BuildBusyError
+
+    out = tmp_path / PERIOD
+    out.mkdir()
+    (out / ".build.lock").write_text("", encoding="utf-8")  # an earlier version's lock file
+    with period_lock(out):
+        assert not (out / ".build.lock").exists()
+        with pytest.raises(BuildBusyError, match="Một lần lập báo cáo khác đang ghi vào"), period_lock(out):
+            pass
+    with period_lock(out):  # released at the end
+        pass
+
+
+def test_stale_temp_files_are_removed_and_nothing_else(tmp_path):
+    from reportkit.build.manifest import remove_stale_temp_files
+
+    for folder in ("", "notebooks", "logs"):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / ".a.pdf.x1.tmp").write_text("", encoding="utf-8")
+    (tmp_path / "keep.tmp").write_text("", encoding="utf-8")  # not a hidden temp file
+    (tmp_path / ".keep.pdf").write_text("", encoding="utf-8")
+    removed = remove_stale_temp_files(tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in removed) == [
+        ".a.pdf.x1.tmp",
+        "logs/.a.pdf.x1.tmp",
+        "notebooks/.a.pdf.x1.tmp",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [".keep.pdf", "keep.tmp"]
+
+
+# ---------- a notebook's digest: its content, not its cell ids ----------
+
+
+def test_a_notebooks_digest_ignores_cell_ids_but_not_a_broken_or_missing_file(tmp_path):
+    import json
+
+    from reportkit.build.fingerprint import digest_notebook
+
+    path = tmp_path / "n.ipynb"
+    cells = [{"cell_type": "code", "source": "x = 1", "id": "a1"}]
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    first = digest_notebook(path)
+    cells[0]["id"] = "b2"  # Jupyter gave the cell a new id: the same notebook
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    assert digest_notebook(path) == first
+    cells[0]["source"] = "x = 2"  # a changed cell: another notebook
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    assert digest_notebook(path) != first
+    path.write_text("{broken", encoding="utf-8")  # not JSON: digested by its bytes, still distinct
+    broken = digest_notebook(path)
+    path.write_text("{broken too", encoding="utf-8")
+    assert len({first, broken, digest_notebook(path)}) == 3
+    path.unlink()
+    assert digest_notebook(path) not in {first, broken}
