@@ -19,9 +19,10 @@ How a figure travels, from a district's Excel cell to a line of a committee's PD
    (`export.index`).
 
 Shared by all four: `model` (the plan, the tree, figures and results), `paths` (every folder
-and file name of a project), `errors` (the one error tree), `formats` and `vntext` (numbers,
-dates and Vietnamese text). `cli` is the command line, and the only place that turns an error
-into a message and an exit code.
+and file name of a project), `errors` (the one error tree), `datafiles` (reading the project's
+YAML and CSV files, with errors naming file and line), `digests` (what a report read, hashed),
+`files` (atomic writes), `formats` and `vntext` (numbers, dates and Vietnamese text). `cli` is
+the command line, and the only place that turns an error into a message and an exit code.
 
 This module is what the notebooks use (`import reportkit as rk`).
 """
