@@ -409,6 +409,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         final=args.final,
     )
     started = time.perf_counter()
+    if not (args.force or args.final) and print_unchanged(paths, args, console, started):
+        return 0
     try:
         summary, results = _build_here(paths, args, options, console)
     except KeyboardInterrupt:
@@ -416,6 +418,24 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         return 130
     print_summary(console, results, time.perf_counter() - started, summary.out_dir)
     return 0 if all(r.ok for r in results) else 1
+
+
+def print_unchanged(paths: ProjectPaths, args: argparse.Namespace, console: Console, started: float) -> bool:
+    """If nothing the last build read or wrote has changed, say so as a build with nothing to do
+    would, without loading the plan (build/stamp.py); else False."""
+    from .build.stamp import read_stamp, request_of
+
+    found = read_stamp(paths, request_of(paths, args.period, args.unit, args.level))
+    if found is None:
+        return False
+    out_dir = Path(found["out_dir"])
+    console.print(f"Kỳ [bold]{found['period']}[/]: {len(found['reports'])} báo cáo → {out_dir}")
+    results = [
+        JobResult(Job(r["unit"], r["title"], Path(), r["stem"], {}), JobState.SKIPPED, 0.0, draft=r["draft"])
+        for r in found["reports"]
+    ]
+    print_summary(console, results, time.perf_counter() - started, out_dir)
+    return True
 
 
 def _build_here(

@@ -39,6 +39,7 @@ LOGS_DIR = "logs"  # what each report's cells printed
 # Under outputs/
 TEMPLATES_OUT = "templates"
 INTAKE_OUT = "intake"
+STAMPS_DIR = ".stamps"  # a build's no-change stamps (build/stamp.py), one per request
 
 
 def periods_file(data_dir: str | os.PathLike[str]) -> Path:

@@ -39,6 +39,7 @@ from ..report.inputs import (
     load_periods,
 )
 from ..vntext import slugify
+from . import stamp
 from .fingerprint import combine, digest_notebook, fingerprint_kit, package_versions
 from .isolate import ReportRun, ReportTask
 from .manifest import (
@@ -163,6 +164,7 @@ def build_period(
     options = dataclasses.replace(options, workers=options.workers or default_workers())
     if options.engine not in ENGINES:
         raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
+    before = stamp.take_snapshot(paths)  # before the plan reads anything
     plan = plan_build(paths, period, units, levels)
     out_dir = paths.outputs(plan.period.id)
     if on_plan:
@@ -195,7 +197,14 @@ def build_period(
             results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / INDEX_FILE).is_file():
             write_index(out_dir, plan.period.id, list(plan.tree.units), manifest)
-    return plan.period.id, [results[job.stem] for job in plan.jobs]
+        done = [results[job.stem] for job in plan.jobs]
+        if all(r.ok for r in done):
+            reports = [
+                {"stem": r.job.stem, "unit": r.job.unit_code, "title": r.job.title, "draft": r.draft}
+                for r in done
+            ]
+            stamp.write_stamp(paths, stamp.request_of(paths, period, units, levels), before, out_dir, reports)
+    return plan.period.id, done
 
 
 def check_before_running(paths: ProjectPaths, plan: Plan) -> None:
