@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 import yaml
 from conftest import ROOT, figures, make_catalogue, make_period
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reportkit.model import OrgTree, ReportInputs, Target, Unit
 from reportkit.report import charts, document, tables
@@ -128,3 +130,12 @@ def test_ranking_figures_fit_a_page_at_the_printed_width():
     width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
     assert width == pytest.approx(charts.WIDTH_IN * 72)
     assert height <= 9.5 * 72
+
+
+@given(st.integers(0, 400), st.integers(1, 60))
+def test_runs_cover_every_item_once_in_as_few_even_runs_as_fit(count, most):
+    runs = tables.split_evenly(count, most)
+    assert [n for run in runs for n in run] == list(range(count))
+    assert len(runs) == -(-count // most)  # no more figures (or tables) than needed
+    sizes = [len(run) for run in runs]
+    assert all(size <= most for size in sizes) and (not sizes or max(sizes) - min(sizes) <= 1)
