@@ -187,6 +187,19 @@ def test_no_text_prints_under_8_points(year_end):
         assert not small, (path.name, small[:10])
 
 
+@pytest.mark.parametrize("period", ["year_end", "six_months"])
+def test_the_city_report_fits_12_pages_a_district_8_and_figures_are_numbered_in_order(period, request):
+    # Issue 11: the units shown once (a table, a ranked chart, the missed targets), not four times.
+    for path in sorted(request.getfixturevalue(period).glob("*.pdf")):
+        pages = pdf_pages(path)
+        assert len(pages) <= (12 if path.name.startswith("92-") else 8), (path.name, len(pages))
+        numbers = [int(n) for n in re.findall(r"Biểu đồ (\d+)[ .]", flat(" ".join(pages)))]
+        assert numbers == sorted(numbers) and set(numbers) == set(range(1, max(numbers) + 1)), (
+            path.name,
+            numbers,
+        )
+
+
 def test_vietnamese_text_is_intact(year_end):
     text = " ".join(pdf_pages(next(year_end.glob("924-*.pdf"))))
     assert unicodedata.is_normalized("NFC", text)

@@ -43,7 +43,7 @@ df = pd.DataFrame({"huyện": ["Ninh Kiều", "Cái Răng"], "hội viên": [120
 # The kit's own charts are SVG strings it places itself: never an inline PNG as well.
 KIT_CHART = (
     "from reportkit.report import charts\n"
-    "display(HTML(charts.plot_ranking(['Ninh Kiều', 'Cái Răng'], [1, 2], [3, 3], 'chỉ tiêu đạt')))"
+    "display(HTML(charts.plot_ranking(['Ninh Kiều', 'Cái Răng'], [1, 2], [3, 3], ['1/3', '2/3'], 'chỉ tiêu đạt')[0]))"
 )
 AFTER_KIT_CHART = "plt.plot([2, 1])\nplt.show()  # the kit must not have switched the backend off"
 CLOSED_FIGURE = "plt.plot([1, 2])\nplt.close()  # closed: nothing to show"

@@ -8,7 +8,7 @@ from conftest import ROOT, figures, make_catalogue, make_period, make_targets, m
 from reportkit.datafiles import read_yaml
 from reportkit.model import OrgTree
 from reportkit.report import tables
-from reportkit.report.metrics import PeriodData, compute_ranking, compute_results
+from reportkit.report.metrics import PeriodData, compute_missed, compute_results
 
 SCRIPT = '<script>alert("x")</script>'
 VALUES = {
@@ -51,11 +51,11 @@ def assert_escaped(html: str) -> None:
     assert "&lt;script&gt;" in html or "&lt;b&gt;" in html
 
 
-def test_the_side_by_side_table_escapes_unit_and_indicator_names(hostile):
+def test_the_units_table_escapes_unit_and_indicator_names(hostile):
     tree, catalogue = hostile
     wording = read_yaml(ROOT / "data" / "wording" / "vi.yaml")
-    frame, classes = tables.build_side_by_side(results_by_unit(tree, catalogue), catalogue, tree, wording)
-    html = tables.render_table(frame, classes, "side-by-side")
+    frame, classes = tables.build_unit_rows(results_by_unit(tree, catalogue), catalogue, tree, wording)
+    html = tables.render_table(frame, classes, "units")
     assert_escaped(html)
     assert (
         "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
@@ -64,11 +64,11 @@ def test_the_side_by_side_table_escapes_unit_and_indicator_names(hostile):
     assert "A &amp; B" in html and "&lt;b&gt;HV&lt;/b&gt; &amp; co" in html
 
 
-def test_the_ranking_table_escapes_unit_names(hostile):
+def test_the_missed_targets_table_escapes_unit_and_indicator_names(hostile):
     tree, catalogue = hostile
     wording = read_yaml(ROOT / "data" / "wording" / "vi.yaml")
-    ranking = tables.build_ranking(compute_ranking(results_by_unit(tree, catalogue)), tree, wording)
-    html = tables.render_table(ranking, None, "ranking")
+    missed = compute_missed(results_by_unit(tree, catalogue), catalogue.indicators)
+    html = tables.render_table(tables.build_missed_table(missed, catalogue, tree, wording), None, "missed")
     assert_escaped(html)
     assert "A &amp; B" in html
 

@@ -443,7 +443,9 @@ def test_the_printers_tiny_window_does_not_change_the_pdf(printer, tmp_path, mon
     # chart and a table, prints the same text on the same pages in a window of usual size.
     from reportkit.report import charts
 
-    chart = charts.plot_ranking(["Quận Ô Môn", "Huyện Cờ Đỏ"], [7, 9], [12, 12], "Số chỉ tiêu đạt")
+    [chart] = charts.plot_ranking(
+        ["Quận Ô Môn", "Huyện Cờ Đỏ"], [7, 9], [12, 12], ["7/12", "9/12"], "Số chỉ tiêu đạt"
+    )
     rows = "".join(f"<tr><td>Chỉ tiêu {n}</td><td>{n * 1234:,}</td></tr>" for n in range(40))
     text = "".join(f"<p>Đoạn {n}: Hội Nông dân thành phố Cần Thơ tổng kết năm 2022.</p>" for n in range(60))
     page = f'<!DOCTYPE html><html lang="vi"><body>{text}{chart}<table>{rows}</table></body></html>'

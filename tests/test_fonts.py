@@ -46,7 +46,7 @@ def test_the_old_liberation_serif_installed_beside_it_changes_nothing():
 def test_charts_draw_vietnamese_without_a_warning_and_name_the_page_font():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib's "Glyph ... missing" is a UserWarning
-        svg = charts.plot_ranking(VIETNAMESE.split(", "), [1] * 8, [3] * 8, "Số chỉ tiêu đạt")
+        [svg] = charts.plot_ranking(VIETNAMESE.split(", "), [1] * 8, [3] * 8, ["1/3"] * 8, "Số chỉ tiêu đạt")
     assert "Thạnh Qưới" in svg
     families = set(re.findall(r"font-family:\s*([^;\"]+)", svg)) | set(
         re.findall(r"font: [^;\"]*?px ([^;\"]+)", svg)

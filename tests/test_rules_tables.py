@@ -1,5 +1,6 @@
 """The tables' rules (issue 14), each against a hand-built result: what each column of the appendix
-says, which cells are coloured, the side-by-side and heat-map cells (% of what is due), the ranking.
+says, which cells are coloured, the units' rows (% of what is due), the ranking's labels, the missed
+targets.
 
 Expected strings are written by hand: vi_VN puts "." between thousands and "," before decimals,
 and rounds a half away from zero.
@@ -154,72 +155,98 @@ def test_a_table_escapes_its_cells_and_headers():
     assert "A & B" not in html and "<x>" not in html
 
 
-# ---------- units side by side, and the heat map: % of what is due ----------
+# ---------- the units, one row each: % of what is due ----------
 
 
-def test_side_by_side_shows_percent_of_what_is_due_and_skips_empty_indicators():
+def test_units_are_rows_with_percent_of_what_is_due_and_empty_indicators_left_out():
     by_unit = {"D1": [NEW_D1, WEAK_D1], "D2": [NEW_D2, result(WEAK, None, status=Status.NO_DATA, unit="D2")]}
-    frame, classes = tables.build_side_by_side(by_unit, CATALOGUE, TREE, WORDING)
-    assert list(frame.columns) == list(classes.columns) == ["Chỉ tiêu", "Một", "Hai"]
+    frame, classes = tables.build_unit_rows(by_unit, CATALOGUE, TREE, WORDING)
+    assert list(frame.columns) == list(classes.columns) == ["Đơn vị", "Hội viên mới", "Yếu kém"]
     # D1: 25 of the 30 due = 83,33% -> 83,3. D2: 36 of 20 due = 180%.
-    # Yếu kém has no %: its verdict; no figure: "—". BHYT, Mô hình, Bài: no unit has them, no row.
-    assert frame.values.tolist() == [["Hội viên mới", "83,3", "180"], ["Yếu kém", "Đạt", "—"]]
+    # Yếu kém has no %: its verdict; no figure: "—". BHYT, Mô hình, Bài: no unit has them, no column.
+    assert frame.values.tolist() == [["Quận Một", "83,3", "Đạt"], ["Huyện Hai", "180", "—"]]
     assert classes.values.tolist() == [
-        ["", "rk-status-chuadat", "rk-status-vuot"],
-        ["", "rk-status-dat", "num"],  # no data has no colour
+        ["", "rk-status-chuadat", "rk-status-dat"],
+        ["", "rk-status-vuot", "num"],  # no data has no colour
     ]
 
 
-def test_side_by_side_marks_a_unit_without_the_indicator():
-    # D2 has no result for Hội viên mới at all: a dash, classed as a number cell; a total with no target
-    # has nothing due: a dash too.
-    frame, classes = tables.build_side_by_side(
+def test_a_unit_without_the_indicator_gets_a_dash():
+    # D2 has no target (nothing due): a dash; G1 has no result at all: a dash too, both number cells.
+    frame, classes = tables.build_unit_rows(
         {"D1": [NEW_D1], "D2": [result(NEW, 5, unit="D2", status=Status.NO_TARGET)], "G1": []},
         CATALOGUE,
         TREE,
         WORDING,
     )
-    assert frame.values.tolist() == [["Hội viên mới", "83,3", "—", "—"]]
-    assert classes.values.tolist() == [["", "rk-status-chuadat", "num", "num"]]
+    assert frame.values.tolist() == [["Quận Một", "83,3"], ["Huyện Hai", "—"], ["Phường A", "—"]]
+    assert classes.values.tolist() == [["", "rk-status-chuadat"], ["", "num"], ["", "num"]]
 
 
-def test_heatmap_has_a_row_per_indicator_with_a_percent():
-    by_unit = {"D1": [NEW_D1, WEAK_D1], "D2": [NEW_D2]}
-    matrix, rows, columns = tables.describe_heatmap(by_unit, CATALOGUE, TREE)
-    # 25 * 100 / 30 = 83,33…; 36 * 100 / 20 = 180. Yếu kém has no %: no row.
-    assert rows == ["Hội viên mới"] and columns == ["Một", "Hai"]
-    [[d1, d2]] = matrix
-    assert round(d1, 2) == Decimal("83.33") and d2 == Decimal(180)
+def test_a_wide_table_is_cut_into_tables_that_each_start_with_the_units():
+    import pandas as pd
+
+    header = ["Đơn vị", *(f"c{n}" for n in range(1, 14))]
+    frame = pd.DataFrame([["Quận Một", *range(1, 14)]], columns=header)
+    parts = tables.split_columns(frame, frame.map(lambda _: ""), per_table=6)
+    # 13 columns, at most 6 a table: 3 tables, 4 + 4 + 5, not 6 + 6 + 1.
+    assert [list(part.columns) for part, _ in parts] == [
+        ["Đơn vị", "c1", "c2", "c3", "c4"],
+        ["Đơn vị", "c5", "c6", "c7", "c8"],
+        ["Đơn vị", "c9", "c10", "c11", "c12", "c13"],
+    ]
+    assert [list(classes.columns) for _, classes in parts] == [list(part.columns) for part, _ in parts]
 
 
-def test_heatmap_leaves_a_gap_for_a_unit_without_the_indicator():
-    matrix, rows, _ = tables.describe_heatmap({"D1": [NEW_D1], "D2": []}, CATALOGUE, TREE)
-    assert rows == ["Hội viên mới"] and matrix[0][1] is None
+def test_runs_are_as_few_and_as_even_as_they_can_be():
+    assert tables.split_evenly(103, 35) == [range(0, 34), range(34, 68), range(68, 103)]
+    assert tables.split_evenly(35, 35) == [range(0, 35)]
+    assert tables.split_evenly(36, 35) == [range(0, 18), range(18, 36)]
+    assert tables.split_evenly(0, 35) == []
 
 
-# ---------- ranking and the missed targets ----------
+# ---------- the ranking's bars and the missed targets ----------
 
 
-def test_ranking_rows():
+def test_ranking_bars_name_the_rank_and_label_reached_of_judged_and_the_mean():
     standings = [Standing("D1", 1, 2, 3, Decimal("95.25")), Standing("D2", 2, 0, 3, None)]
-    frame = tables.build_ranking(standings, TREE, WORDING)
-    assert list(frame.columns) == ["Hạng", "Đơn vị", "Chỉ tiêu đạt", "Bình quân chỉ tiêu tổng số"]
-    # 95,25% half-up to one decimal: 95,3%; no mean: "—".
-    assert frame.values.tolist() == [["1", "Quận Một", "2/3", "95,3%"], ["2", "Huyện Hai", "0/3", "—"]]
+    # 95,25% half-up to one decimal: 95,3%; no mean: no brackets.
+    assert tables.describe_ranking_bars(standings, TREE) == (
+        ["1. Quận Một", "2. Huyện Hai"],
+        ["2/3 (95,3%)", "0/3"],
+    )
 
 
-def test_missed_rows_follow_the_catalogue_and_give_percent_of_due():
+def test_missed_table_follows_the_catalogue_and_lists_the_lowest_first():
     missed_bhyt = result(BHYT, None, 97, "90.14", Status.MISSED, unit="D2", outcome=Outcome(Decimal("87.4")))
     weak_d2 = result(WEAK, 1, status=Status.MISSED, unit="D2")
-    # Given out of order: listed in catalogue order (Hội viên mới, BHYT, then Yếu kém past Mô hình,
-    # which nobody missed). D1: 25/30 = 83,3%; D2 share: 90,1%; D2's new members 36/20 = 180,0%.
-    # A none indicator has no %: the unit's name alone.
-    missed = {"weak": [WEAK_D1, weak_d2], "bhyt": [missed_bhyt], "new": [NEW_D1, NEW_D2]}
-    assert tables.describe_missed_rows(missed, CATALOGUE, TREE, WORDING) == [
-        "Hội viên mới: Quận Một (83,3%), Huyện Hai (180,0%).",
-        "BHYT: Huyện Hai (90,1%).",
-        "Yếu kém: Quận Một, Huyện Hai.",
+    # Given out of order: rows in catalogue order (Hội viên mới, BHYT, then Yếu kém past Mô hình,
+    # which nobody missed); units lowest % of due first: D1 25/30 = 83,3% before D2 36/20 = 180,0%.
+    # A none indicator has no %: the units' names alone, in the order given.
+    missed = {"weak": [WEAK_D1, weak_d2], "bhyt": [missed_bhyt], "new": [NEW_D2, NEW_D1]}
+    frame = tables.build_missed_table(missed, CATALOGUE, TREE, WORDING)
+    assert list(frame.columns) == ["Chỉ tiêu", "Số đơn vị chưa đạt", "Đơn vị chưa đạt (% mức phải đạt)"]
+    assert frame.values.tolist() == [
+        ["Hội viên mới", "2", "Quận Một (83,3%), Huyện Hai (180,0%)"],
+        ["BHYT", "1", "Huyện Hai (90,1%)"],
+        ["Yếu kém", "2", "Quận Một, Huyện Hai"],
     ]
+
+
+def test_a_long_missed_list_names_the_ten_lowest_and_counts_the_others():
+    from reportkit.model import OrgTree, Unit
+
+    units = {f"X{n}": Unit(f"X{n}", f"Số {n}", "xã", "C", "district") for n in range(1, 13)}
+    tree = OrgTree(units, {"xã": "Xã"})
+    # Twelve units, unit n at (20 - n) of the 20 due (of 40 for the year): n = 12 is lowest (8 ->
+    # 40,0%), n = 1 highest (19 -> 95,0%). The ten lowest are 12 down to 3; units 2 and 1 are counted.
+    missed = [
+        result(NEW, 20 - n, 40, str(2.5 * (20 - n)), Status.MISSED, unit=f"X{n}", expected=Decimal(20))
+        for n in range(1, 13)
+    ]
+    listed = ", ".join(f"Xã Số {n} ({5 * (20 - n)},0%)" for n in range(12, 2, -1))
+    assert listed.startswith("Xã Số 12 (40,0%), Xã Số 11 (45,0%)") and listed.endswith("Xã Số 3 (85,0%)")
+    assert tables.describe_missed_units(missed, tree, WORDING) == f"Thấp nhất: {listed}; và 2 đơn vị khác."
 
 
 def test_due_percent_is_empty_where_nothing_is_due():

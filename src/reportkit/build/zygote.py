@@ -48,8 +48,7 @@ def _warm_up_charts() -> None:
     labels = {status.value: WARM_UP_TEXT for status in Status}
     charts.plot_achievement(results, labels, WARM_UP_TEXT, Decimal(50))
     charts.plot_change(results, WARM_UP_TEXT)
-    charts.plot_heatmap([[Decimal("12.5"), None], [Decimal(120), Decimal(80)]], ["Ạ", "Ễ"], ["Ộ", "Ữ"])
-    charts.plot_ranking(["Ơ", "Ư"], [1, 2], [3, 3], WARM_UP_TEXT)
+    charts.plot_ranking(["Ơ", "Ư"], [1, 2], [3, 3], ["1/3", "2/3"], WARM_UP_TEXT)
 
 
 def _warm_up_text() -> None:

@@ -14,6 +14,7 @@ from .. import formats as fmt
 from ..model import Kind, Result, Status
 from .fonts import register_with_matplotlib
 from .narrative import describe_year_on_year
+from .tables import split_evenly
 
 # The A4 text block (210 mm less 30 + 15 mm margins) is 6,5 in. Figures are laid out at this width
 # ("constrained" layout keeps the labels inside it), so the page prints them at 100%: a point
@@ -118,47 +119,41 @@ def plot_change(results: Sequence[Result], axis_label: str) -> str | None:
         return _to_svg(fig)
 
 
-def plot_heatmap(
-    matrix: Sequence[Sequence[Decimal | None]], row_labels: Sequence[str], column_labels: Sequence[str]
-) -> str | None:
-    """Indicator x district grid of % achieved; every cell also carries its number. None when no
-    cell has a figure yet (an empty grid is not a chart)."""
-    if not any(v is not None for row in matrix for v in row):
-        return None
-    values = [[float(v) if v is not None else float("nan") for v in row] for row in matrix]
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.27 * len(row_labels) + 1.3))
-        # cividis runs from dark to light evenly, so it keeps its order in grayscale.
-        image = ax.imshow(values, cmap="cividis", vmin=0, vmax=120, aspect="auto")
-        for i, row in enumerate(matrix):
-            for j, value in enumerate(row):
-                text = fmt.format_plain(value, 0) if value is not None else "—"
-                dark = value is not None and float(value) < 70
-                ax.text(j, i, text, ha="center", va="center", fontsize=MIN_PT,
-                        color="#ffffff" if dark else "#000000")  # fmt: skip
-        ax.set_xticks(range(len(column_labels)), column_labels, rotation=30, ha="right")
-        ax.set_yticks(range(len(row_labels)), row_labels)
-        ax.tick_params(length=0)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
-        bar.ax.yaxis.set_major_formatter(lambda x, _: fmt.format_plain(x, 0) + "%")
-        return _to_svg(fig)
+# A ranking of a hundred units is drawn as several figures of at most this many bars, each a
+# page or less at BAR_PITCH_IN a bar, its labels at 9 pt: never one figure shrunk to fit.
+BARS_PER_FIGURE = 35
+BAR_PITCH_IN = 0.24
 
 
 def plot_ranking(
-    names: Sequence[str], reached: Sequence[int], judged: Sequence[int], axis_label: str
-) -> str | None:
-    """Targets reached per district, best first; None when no target could be judged yet."""
+    names: Sequence[str], reached: Sequence[int], judged: Sequence[int], values: Sequence[str], axis: str
+) -> list[str]:
+    """Targets reached per unit, in the order given (best first), each bar inside an outline as
+    long as the targets judged and labelled with `values`; one figure per BARS_PER_FIGURE units or
+    fewer, all on the same scale. No figure when no target could be judged yet."""
     if not any(judged):
-        return None
+        return []
+    bars = list(zip(names, reached, judged, values, strict=True))
+    top = max(judged)
+    return [
+        _plot_ranking_part([bars[n] for n in run], axis, top)
+        for run in split_evenly(len(bars), BARS_PER_FIGURE)
+    ]
+
+
+def _plot_ranking_part(bars: Sequence[tuple[str, int, int, str]], axis_label: str, top: int) -> str:
+    names, reached, judged, values = zip(*bars, strict=True)
     with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.3 * len(names) + 0.8))
-        ys = range(len(names))[::-1]
-        ax.barh(list(ys), reached, height=0.6, color="#555555", edgecolor="#222222", linewidth=0.6)
-        for y, count, total in zip(ys, reached, judged, strict=True):
-            ax.text(count + 0.2, y, f"{count}/{total}", va="center", fontsize=MIN_PT)
-        ax.set_yticks(list(ys), names)
-        ax.set_xlim(0, max(judged, default=1) + 2)
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, BAR_PITCH_IN * len(names) + 0.8))
+        ys = list(range(len(names)))[::-1]
+        ax.barh(ys, judged, height=0.64, color="#ffffff", edgecolor="#222222", linewidth=0.6)
+        ax.barh(ys, reached, height=0.64, color="#555555", edgecolor="#222222", linewidth=0.6)
+        for y, total, value in zip(ys, judged, values, strict=True):
+            ax.text(total + top * 0.02, y, value, va="center", fontsize=MIN_PT)
+        ax.set_yticks(ys, names)
+        ax.set_ylim(-0.6, len(names) - 0.4)
+        # Room on the right for the longest label ("12/12 (100,0%)") after a full bar.
+        ax.set_xlim(0, top * 1.45)
+        ax.set_xticks(range(0, top + 1, max(1, -(-top // 8))))
         ax.set_xlabel(axis_label)
         return _to_svg(fig)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -17,9 +16,9 @@ import nh3
 
 from .. import formats as fmt
 from ..errors import DataError
-from ..model import ReportInputs, Status
+from ..model import ReportInputs
 from . import charts, tables
-from .metrics import ReportData, percent_of_due
+from .metrics import ReportData
 from .narrative import describe_result, render_text
 
 FRAGMENTS = Path(__file__).resolve().parents[1] / "templates" / "fragments"
@@ -128,8 +127,15 @@ def _due_notes(inputs: ReportInputs) -> list[str]:
     return [render_text(inputs.wording["sentences"]["due_note"], progress=progress)]
 
 
-def _caption(words: Mapping[str, Any], number: int, title: str) -> str:
-    return render_text(words["charts"]["caption"], number=number, title=title)
+def number_figure(report: ReportData, key: str) -> int:
+    """The number of the chart `key`: the next one the first time it is shown, the same one after
+    (a notebook cell run twice in JupyterLab does not renumber it)."""
+    return report.figure_numbers.setdefault(key, len(report.figure_numbers) + 1)
+
+
+def _caption(report: ReportData, key: str, title: str) -> str:
+    number = number_figure(report, key)
+    return render_text(report.inputs.wording["charts"]["caption"], number=number, title=title)
 
 
 # The parts whose heading is a cell of its own (the others' render_* print their heading).
@@ -190,7 +196,7 @@ def _render_field(number: int, title: str, sentences: list[str]) -> str:
     return _render("field.html.j2", number=number, title=title, sentences=sentences)
 
 
-def render_charts(report: ReportData, first_chart: int = 1) -> str:
+def render_charts(report: ReportData) -> str:
     """Section I's two charts (achievement, change on last year) and its closing notes."""
     inputs, words = report.inputs, report.inputs.wording
     chart_words = words["charts"]
@@ -199,99 +205,72 @@ def render_charts(report: ReportData, first_chart: int = 1) -> str:
     )
     year = _previous_year(inputs)
     change = charts.plot_change(report.results, chart_words["change_axis"]) if year else None
+    overview_title = chart_words["achievement_title"]
+    change_title = render_text(chart_words["change_title"], year=year)
     return _render(
         "charts.html.j2",
         overview=overview,
-        overview_caption=_caption(words, first_chart, chart_words["achievement_title"]),
+        overview_caption=_caption(report, "achievement", overview_title) if overview else "",
         change_chart=change,
-        change_caption=_caption(
-            words, first_chart + (1 if overview else 0), render_text(chart_words["change_title"], year=year)
-        )
-        if change
-        else "",
+        change_caption=_caption(report, "change", change_title) if change else "",
         notes=_progress_notes(inputs),
     )
 
 
-def render_results(report: ReportData, first_chart: int = 1) -> str:
+def render_results(report: ReportData) -> str:
     """Section I whole: its heading, field by field, one sentence per indicator, with two charts
     (the notebooks show the same pieces one cell each)."""
     sections = describe_results_sections(report)
     report.shown_fields.update(sections)
     fields = [_render_field(*section) for section in sections.values()]
-    pieces = [render_part_heading(report, "results"), *fields, render_charts(report, first_chart)]
+    pieces = [render_part_heading(report, "results"), *fields, render_charts(report)]
     return "".join(pieces)
 
 
-def render_districts(report: ReportData, first_chart: int = 3) -> str:
-    """The city report's comparison: side by side, ranking, heat map, missed targets, summaries."""
+def render_districts(report: ReportData) -> str:
+    """The city report's comparison of its units, each thing once: a table with a row per unit,
+    the ranking as a chart, and the targets missed with the units that missed them."""
     inputs, words = report.inputs, report.inputs.wording
     tree, catalogue, sections = inputs.tree, inputs.catalogue, words["sections"]
-    side, side_classes = tables.build_side_by_side(report.children, catalogue, tree, words)
-    ranking = tables.build_ranking(report.ranking, tree, words)
-    matrix, rows, columns = tables.describe_heatmap(report.children, catalogue, tree)
+    frame, classes = tables.build_unit_rows(report.children, catalogue, tree, words)
+    names, values = tables.describe_ranking_bars(report.ranking, tree)
+    reached = [s.reached for s in report.ranking]
+    judged = [s.judged for s in report.ranking]
+    ranking = charts.plot_ranking(names, reached, judged, values, words["charts"]["ranking_axis"])
+    ranking_title = words["charts"]["ranking_title"]
+    missed = tables.build_missed_table(report.missed, catalogue, tree, words)
     return _render(
         "districts.html.j2",
         heading=sections["districts"],
-        judged=any(s.judged for s in report.ranking),
+        judged=any(judged),
         no_data=words["table"]["no_data"],
         notes=_due_notes(inputs),
-        side_heading=sections["side_by_side"],
-        side_table=tables.render_table(side, side_classes, "side-by-side"),
+        units_heading=sections["side_by_side"],
+        unit_tables=[
+            tables.render_table(part, part_classes, f"units-{n}", "rk-table rk-units")
+            for n, (part, part_classes) in enumerate(tables.split_columns(frame, classes), start=1)
+        ],
         ranking_heading=sections["ranking"],
-        ranking_table=tables.render_table(ranking, None, "ranking"),
         ranking_note=words["table"]["ranking_note"],
-        ranking_chart=charts.plot_ranking(
-            [tree[s.unit_code].name for s in report.ranking],
-            [s.reached for s in report.ranking],
-            [s.judged for s in report.ranking],
-            words["charts"]["ranking_axis"],
-        ),
-        ranking_caption=_caption(words, first_chart, words["charts"]["ranking_title"]),
-        heatmap_heading=sections["heatmap"],
-        heatmap=charts.plot_heatmap(matrix, rows, columns),
-        heatmap_caption=_caption(words, first_chart + 1, words["charts"]["heatmap_title"]),
+        ranking_charts=ranking,
+        ranking_captions=describe_part_captions(report, "ranking", ranking_title, len(ranking)),
         missed_heading=sections["missed"],
-        missed=tables.describe_missed_rows(report.missed, catalogue, tree, words),
+        missed_table=tables.render_table(missed, None, "missed", "rk-table rk-missed") if len(missed) else "",
         none_missed=words["table"]["none_missed"],
-        summaries_heading=sections["district_summaries"],
-        summaries=describe_child_summaries(report),
     )
 
 
-SUMMARY_LOWEST = 3  # a summary names only the few targets furthest from reach
-
-
-def describe_child_summaries(report: ReportData) -> list[str]:
-    """One line per child unit, in tree order: rank, targets reached, the lowest missed ones."""
-    inputs, words = report.inputs, report.inputs.wording
-    standings = {s.unit_code: s for s in report.ranking}
-    lines = []
-    for code, results in report.children.items():
-        standing = standings[code]
-        if not standing.judged:
-            no_data = words["table"]["district_no_data"]
-            lines.append(render_text(no_data, unit_title=inputs.tree.title(code)))
-            continue
-        missed = [r for r in results if r.status is Status.MISSED]
-        # Lowest of what is due by the period: a six-month total at 45% of its year is not "lower"
-        # than a share at 90% of its threshold.
-        due = {id(r): percent_of_due(r) for r in missed}
-        lowest = sorted(missed, key=lambda r: due[id(r)] if due[id(r)] is not None else Decimal(-1))
-        named = [r.indicator.short + tables.describe_due_percent(r) for r in lowest[:SUMMARY_LOWEST]]
-        lines.append(
-            render_text(
-                words["table"]["district_summary"],
-                unit_title=inputs.tree.title(code),
-                rank=standing.rank,
-                units=len(standings),
-                reached=standing.reached,
-                judged=standing.judged,
-                missed_count=len(missed),
-                missed="; ".join(named),
-            )
-        )
-    return lines
+def describe_part_captions(report: ReportData, key: str, title: str, parts: int) -> list[str]:
+    """The captions of a chart drawn as `parts` figures: one number for all ("Biểu đồ 3 (phần 1/3).
+    …"), the part only when there are several."""
+    if parts < 2:
+        return [_caption(report, key, title)] * parts
+    number = number_figure(report, key)
+    template = report.inputs.wording["charts"]["caption_part"]
+    return [
+        render_text(template, number=number, part=part, parts=parts, title=title)
+        for part in range(1, parts + 1)
+    ]
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,9 @@ class ReportData:
     # The fields of section I the notebook has shown so far (document.render_results_section), so
     # the closing can refuse a report whose notebook has no cell for a field the catalogue has.
     shown_fields: set[str] = field(default_factory=set, compare=False, repr=False)
+    # The charts shown so far and their numbers (document.number_figure): numbered as they are
+    # shown, so a chart left out (no last year, no figures yet) leaves no gap.
+    figure_numbers: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 def compute_report(inputs: ReportInputs, compare_children: bool = False) -> ReportData:

@@ -1,9 +1,9 @@
-"""Tables: the appendix, the districts side by side and the ranking, as styled HTML tables."""
+"""Tables: the appendix, the child units one row each, and the missed targets, as styled HTML tables."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -90,15 +90,17 @@ def _status_classes(frame: pd.DataFrame, statuses: Sequence[Status], columns: Se
     return classes
 
 
-def render_table(frame: pd.DataFrame, classes: pd.DataFrame | None = None, table_id: str = "") -> str:
-    """A plain bordered table (class rk-table) with per-cell classes; no index column.
+def render_table(
+    frame: pd.DataFrame, classes: pd.DataFrame | None = None, table_id: str = "", css_class: str = "rk-table"
+) -> str:
+    """A plain bordered table (class rk-table, or as given) with per-cell classes; no index column.
 
     Cells and headers are escaped: a Styler writes its values into HTML as they are, and unit or
     indicator names come from data files ("A & B", or worse)."""
     styler = frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
     if classes is not None:
         styler = styler.set_td_classes(classes)
-    return styler.set_table_attributes('class="rk-table"').to_html(table_uuid=table_id or None)
+    return styler.set_table_attributes(f'class="{css_class}"').to_html(table_uuid=table_id or None)
 
 
 def render_appendix_table(results: Sequence[Result], wording: Mapping[str, Any], table_id: str) -> str:
@@ -108,25 +110,51 @@ def render_appendix_table(results: Sequence[Result], wording: Mapping[str, Any],
     return render_table(frame, classes, table_id)
 
 
-def build_side_by_side(
+# Indicator columns per table of units: with the unit's name (a third of the width) they fit the
+# A4 text block at the tables' 12 pt, each header wrapping to a few lines.
+INDICATORS_PER_TABLE = 6
+
+
+def build_unit_rows(
     results_by_unit: Mapping[str, Sequence[Result]], catalogue: Catalogue, tree: OrgTree, wording
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Indicators down, districts across, % of target in each cell; and the cells' classes."""
+    """One row per unit (its name, then % of what is due per indicator), and the cells' classes;
+    an indicator no unit has a % or a verdict for is left out. Rows, not columns: a hundred units
+    make a longer table, never a wider one."""
     codes = list(results_by_unit)
-    header = [wording["table"]["indicator_column"]] + [tree[c].name for c in codes]
-    rows, classes = [], []
-    for indicator in catalogue.indicators:
-        by_unit = [_find(results_by_unit[c], indicator.id) for c in codes]
-        if all(r is None for r in by_unit):
-            continue
-        rows.append([indicator.short] + [_cell_text(r, wording) for r in by_unit])
-        classes.append([""] + [STATUS_CLASS.get(r.status, "num") if r else "num" for r in by_unit])
-    frame = pd.DataFrame(rows, columns=header)
-    return frame, pd.DataFrame(classes, columns=header)
+    found = {i.id: [_find(results_by_unit[c], i.id) for c in codes] for i in catalogue.indicators}
+    texts = {key: [_cell_text(r, wording) for r in results] for key, results in found.items()}
+    shown = [i for i in catalogue.indicators if any(text != "—" for text in texts[i.id])]
+    header = [wording["table"]["unit_column"]] + [i.short for i in shown]
+    rows = [[tree.title(c)] + [texts[i.id][n] for i in shown] for n, c in enumerate(codes)]
+    classes = [[""] + [_cell_class(found[i.id][n]) for i in shown] for n in range(len(codes))]
+    return pd.DataFrame(rows, columns=header), pd.DataFrame(classes, columns=header)
+
+
+def split_evenly(count: int, most: int) -> list[range]:
+    """0..count in as few runs of at most `most` as there can be, as even as they can be (103 by 35:
+    34, 34, 35; 13 by 6: 4, 4, 5, not 6, 6, 1)."""
+    parts = -(-count // most)
+    cuts = [n * count // parts for n in range(parts + 1)] if parts else []
+    return [range(a, b) for a, b in itertools.pairwise(cuts)]
+
+
+def split_columns(
+    frame: pd.DataFrame, classes: pd.DataFrame, per_table: int = INDICATORS_PER_TABLE
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """The units' table cut into tables of at most `per_table` indicator columns, each starting
+    with the units' names."""
+    columns = list(frame.columns[1:])
+    runs = [[frame.columns[0], *(columns[n] for n in run)] for run in split_evenly(len(columns), per_table)]
+    return [(frame[run], classes[run]) for run in runs]
 
 
 def _find(results: Sequence[Result], indicator_id: str) -> Result | None:
     return next((r for r in results if r.indicator.id == indicator_id), None)
+
+
+def _cell_class(result: Result | None) -> str:
+    return STATUS_CLASS.get(result.status, "num") if result is not None else "num"
 
 
 def _cell_text(result: Result | None, wording) -> str:
@@ -140,32 +168,16 @@ def _cell_text(result: Result | None, wording) -> str:
     return "—"
 
 
-def build_ranking(standings: Sequence[Standing], tree: OrgTree, wording) -> pd.DataFrame:
-    rows = [
-        [
-            str(s.rank),
-            tree.title(s.unit_code),
-            f"{s.reached}/{s.judged}",
-            fmt.format_percent(s.mean_total_percent) if s.mean_total_percent is not None else "—",
-        ]
+def describe_ranking_bars(standings: Sequence[Standing], tree: OrgTree) -> tuple[list[str], list[str]]:
+    """The ranking chart's labels, best first: "1. Quận A" and "9/12 (95,3%)" (targets reached of
+    those judged, and the mean % of the total targets that breaks ties)."""
+    names = [f"{s.rank}. {tree.title(s.unit_code)}" for s in standings]
+    values = [
+        f"{s.reached}/{s.judged}"
+        + (f" ({fmt.format_percent(s.mean_total_percent)})" if s.mean_total_percent is not None else "")
         for s in standings
     ]
-    return pd.DataFrame(rows, columns=wording["table"]["ranking_columns"])
-
-
-def describe_heatmap(
-    results_by_unit: Mapping[str, Sequence[Result]], catalogue: Catalogue, tree: OrgTree
-) -> tuple[list[list[Decimal | None]], list[str], list[str]]:
-    """The % matrix for the heat map: indicators with a % down, districts across."""
-    codes = list(results_by_unit)
-    matrix, row_labels = [], []
-    for indicator in catalogue.indicators:
-        cells = [_find(results_by_unit[c], indicator.id) for c in codes]
-        values = [percent_of_due(r) if r is not None else None for r in cells]
-        if any(v is not None for v in values):
-            matrix.append(values)
-            row_labels.append(indicator.short)
-    return matrix, row_labels, [tree[c].name for c in codes]
+    return names, values
 
 
 def describe_due_percent(result: Result) -> str:
@@ -174,15 +186,30 @@ def describe_due_percent(result: Result) -> str:
     return f" ({fmt.format_percent(due)})" if due is not None else ""
 
 
-def describe_missed_rows(
+# A cell of the missed-targets table names at most this many units, the lowest first; the rest
+# are counted, so a target a hundred units missed stays a few lines.
+MISSED_LISTED = 10
+
+
+def describe_missed_units(results: Sequence[Result], tree: OrgTree, wording) -> str:
+    """ "Quận A (85,0%), Huyện B (90,1%)": the units that missed a target, lowest % of what is due
+    first (a unit without a % last); past MISSED_LISTED, the lowest ones and how many others."""
+    due = [percent_of_due(r) for r in results]
+    order = sorted(range(len(results)), key=lambda n: (due[n] is None, due[n] or 0))
+    named = [tree.title(results[n].unit_code) + describe_due_percent(results[n]) for n in order]
+    if len(named) <= MISSED_LISTED:
+        return ", ".join(named)
+    listed = ", ".join(named[:MISSED_LISTED])
+    return render_text(wording["table"]["missed_lowest"], listed=listed, others=len(named) - MISSED_LISTED)
+
+
+def build_missed_table(
     missed: Mapping[str, Sequence[Result]], catalogue: Catalogue, tree: OrgTree, wording
-) -> list[str]:
-    """ "<chỉ tiêu>: Quận A (85,0%), Huyện B (90,1%)." for each target some unit missed (% of what
-    is due by the period, as in the side-by-side table)."""
-    lines = []
-    for indicator in catalogue.indicators:
-        if indicator.id not in missed:
-            continue
-        units = ", ".join(tree.title(r.unit_code) + describe_due_percent(r) for r in missed[indicator.id])
-        lines.append(render_text(wording["table"]["missed_row"], short=indicator.short, units=units))
-    return lines
+) -> pd.DataFrame:
+    """One row per target some unit missed, in catalogue order: the indicator, how many units
+    missed it, and which."""
+    shown = [indicator for indicator in catalogue.indicators if indicator.id in missed]
+    rows = [
+        [i.short, str(len(missed[i.id])), describe_missed_units(missed[i.id], tree, wording)] for i in shown
+    ]
+    return pd.DataFrame(rows, columns=wording["table"]["missed_columns"])
