@@ -62,11 +62,26 @@ def _previous_year(inputs: ReportInputs) -> int | None:
     return inputs.previous_period.year if inputs.previous_period else None
 
 
+def describe_level_words(inputs: ReportInputs) -> dict[str, str]:
+    """The level words the wording names, from the period's levels file: child_* for the level of
+    the units this report compares, submitter_* for the level that fills in the templates,
+    member_* for the level below that one (blank when there is none)."""
+    levels = inputs.tree.levels
+    return levels.placeholders(
+        child=inputs.tree.child_level(inputs.unit_code), submitter=levels.submits, member=levels.members()
+    )
+
+
+def _words(inputs: ReportInputs, text: str, **values: Any) -> str:
+    """A wording template filled with the report's level words (and any other values)."""
+    return render_text(text, **describe_level_words(inputs), **values)
+
+
 def _sample_notes(report: ReportData) -> list[str]:
     wording = report.inputs.wording["sample"]
     notes = [wording["note"]] if report.inputs.figures.is_sample else []
     if any(r.target_basis == "sample" for r in report.results):
-        notes.append(wording["targets_note"])
+        notes.append(_words(report.inputs, wording["targets_note"]))
     return notes
 
 
@@ -226,7 +241,8 @@ def render_results(report: ReportData, first_chart: int = 1) -> str:
 def render_districts(report: ReportData, first_chart: int = 3) -> str:
     """The city report's comparison: side by side, ranking, heat map, missed targets, summaries."""
     inputs, words = report.inputs, report.inputs.wording
-    tree, catalogue, sections = inputs.tree, inputs.catalogue, words["sections"]
+    tree, catalogue = inputs.tree, inputs.catalogue
+    sections = {key: _words(inputs, text) for key, text in words["sections"].items() if isinstance(text, str)}
     side, side_classes = tables.build_side_by_side(report.children, catalogue, tree, words)
     ranking = tables.build_ranking(report.ranking, tree, words)
     matrix, rows, columns = tables.describe_heatmap(report.children, catalogue, tree)
@@ -247,10 +263,10 @@ def render_districts(report: ReportData, first_chart: int = 3) -> str:
             [s.judged for s in report.ranking],
             words["charts"]["ranking_axis"],
         ),
-        ranking_caption=_caption(words, first_chart, words["charts"]["ranking_title"]),
+        ranking_caption=_caption(words, first_chart, _words(inputs, words["charts"]["ranking_title"])),
         heatmap_heading=sections["heatmap"],
         heatmap=charts.plot_heatmap(matrix, rows, columns),
-        heatmap_caption=_caption(words, first_chart + 1, words["charts"]["heatmap_title"]),
+        heatmap_caption=_caption(words, first_chart + 1, _words(inputs, words["charts"]["heatmap_title"])),
         missed_heading=sections["missed"],
         missed=tables.describe_missed_rows(report.missed, catalogue, tree, words),
         none_missed=words["table"]["none_missed"],
