@@ -19,12 +19,18 @@ from workbooks import fill
 from reportkit.cli import main
 from reportkit.errors import DataError
 from reportkit.paths import periods_file
-from reportkit.report.document import describe_results_sections, render_districts, render_header
+from reportkit.report.document import (
+    describe_recipients,
+    describe_results_sections,
+    render_districts,
+    render_header,
+)
 from reportkit.report.inputs import (
     load_levels,
     load_period_inputs,
     load_periods,
     load_plan,
+    load_unit_params,
     unit_report_inputs,
 )
 from reportkit.report.metrics import compute_report
@@ -206,6 +212,10 @@ def test_the_city_report_compares_its_communes_in_their_words(project, tmp_path)
     assert note in " ".join(commune_header.split())
     for text in (header, districts, commune_header, *sentences):
         assert_no_district_words(text)
+    # The city's recipients, as params/units/92.yaml words them, count its communes.
+    recipients = load_unit_params(ROOT / "params", CITY)["recipients"]
+    city = unit_report_inputs(shared, CITY, project / "params", {"recipients": recipients})
+    assert "Hội Nông dân 3 xã, phường;" in describe_recipients(city)
 
 
 def test_a_2022_report_keeps_its_words(tmp_path):
@@ -219,6 +229,9 @@ def test_a_2022_report_keeps_its_words(tmp_path):
         "Chỉ tiêu của quận, huyện là số phân bổ mẫu từ chỉ tiêu thành phố theo số cơ sở Hội, không phải "
         "chỉ tiêu được giao chính thức."
     )
+    recipients = load_unit_params(ROOT / "params", CITY)["recipients"]
+    city = unit_report_inputs(shared, CITY, tmp_path, {"recipients": recipients})
+    assert "Hội Nông dân 8 quận, huyện;" in describe_recipients(city)
     district = compute_report(unit_report_inputs(shared, "917", tmp_path, {}))
     assert note in " ".join(render_header(district).split())
 

@@ -402,6 +402,21 @@ def render_appendix(report: ReportData) -> str:
     )
 
 
+def describe_recipients(inputs: ReportInputs) -> list[str]:
+    """The parameters' recipients, each line filled with the report's level words and the number of
+    units it compares ("Hội Nông dân {{ child_count }} {{ child_one }}" -> "… 8 quận, huyện")."""
+    count = len(inputs.tree.children(inputs.unit_code))
+    lines = []
+    for line in inputs.params.get("recipients") or []:
+        try:
+            lines.append(_words(inputs, str(line), child_count=count))
+        except jinja2.TemplateError as exc:
+            raise DataError(
+                f"Nơi nhận “{line}” (recipients trong params/): không điền được ({exc})."
+            ) from None
+    return lines
+
+
 def render_closing(report: ReportData) -> str:
     """The recipients and the signature; first, a check that section I showed every field."""
     check_fields_shown(report)
@@ -409,7 +424,7 @@ def render_closing(report: ReportData) -> str:
     return _render(
         "closing.html.j2",
         recipients_title=closing["recipients_title"],
-        recipients=list(inputs.params.get("recipients") or []),
+        recipients=describe_recipients(inputs),
         on_behalf=closing["on_behalf"],
         position=closing["position"],
         signer=inputs.params.get("signer_name", ""),
