@@ -134,16 +134,16 @@ def sheet_names(plan: Plan, member_level: str | None = None) -> SheetNames:
 
 
 def member_level(plan: Plan) -> str | None:
-    """The level whose units' figures the template asks for on its members sheet, if any."""
-    submits = plan.tree.levels.submits
-    levels = [level for level in plan.tree.levels.levels if level != submits]
-    return next(
-        (level for level in levels if any(m.level == level for m in plan.catalogue.measures.values())), None
-    )
+    """The level below the submitting one whose units' figures the template asks for on its members
+    sheet (the first, top down, that the catalogue has figures of), if any."""
+    order, submits = list(plan.tree.levels.levels), plan.tree.levels.submits
+    below = order[order.index(submits) + 1 :] if submits in order else []
+    kept = {m.level for m in plan.catalogue.measures.values()}
+    return next((level for level in below if level in kept), None)
 
 
 def write_template(plan: Plan, unit_code: str, out_dir: Path, now: dt.datetime | None = None) -> Path:
-    """Write one district's workbook into out_dir; return its path."""
+    """Write one submitting unit's workbook into out_dir; return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / template_file_name(plan, unit_code)
     build_workbook(plan, unit_code, now).save(path)
