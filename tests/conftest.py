@@ -28,10 +28,22 @@ settings.register_profile("reportkit", deadline=None)
 settings.load_profile("reportkit")
 
 ROOT = Path(__file__).resolve().parents[1]
+LEVELS_2022 = ROOT / "data" / "org" / "levels-2022.yaml"
+
+
+def load_wording() -> dict:
+    """data/wording/vi.yaml as a 2022 report gets it: with the level words of the 2022 levels file."""
+    from reportkit.datafiles import read_yaml
+    from reportkit.report.inputs import load_levels
+    from reportkit.report.narrative import with_level_words
+
+    return with_level_words(read_yaml(ROOT / "data" / "wording" / "vi.yaml"), load_levels(LEVELS_2022))
 
 
 def make_tree() -> OrgTree:
-    """City C with districts D1 (2 communes) and D2 (1 commune)."""
+    """City C with districts D1 (2 communes) and D2 (1 commune), the levels of the 2022 tree."""
+    from reportkit.report.inputs import load_levels
+
     units = [
         Unit("C", "Thử", "thành phố", None, "city"),
         Unit("D1", "Một", "quận", "C", "district"),
@@ -43,6 +55,7 @@ def make_tree() -> OrgTree:
     return OrgTree(
         {u.code: u for u in units},
         {"quận": "Quận", "huyện": "Huyện", "phường": "Phường", "xã": "Xã", "thành phố": "Thành phố"},
+        load_levels(LEVELS_2022),
     )
 
 

@@ -15,7 +15,7 @@ from reportkit.report.inputs import DataError, load_catalogue, load_org_tree, lo
 from reportkit.submissions.sample import split_city_targets, split_largest_remainder
 
 DATA = ROOT / "data"
-LEVELS = DATA / "org" / "levels.yaml"
+LEVELS = DATA / "org" / "levels-2022.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_a_city_of_units_with_none_below_gets_a_sample_split_evenly(tmp_path, ca
     rows = ["code,name,kind,parent_code", "92,Cần Thơ,thành phố,"]
     rows += [f"9{n:03d},Thử {n},huyện,92" for n in (1, 2, 3)]
     (tmp_path / "units.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    flat = load_org_tree(tmp_path / "units.csv", DATA / "org" / "levels.yaml")
+    flat = load_org_tree(tmp_path / "units.csv", DATA / "org" / "levels-2022.yaml")
     targets = {(t.unit_code, t.indicator_id): t.value for t in split_city_targets(catalogue, flat, "92")}
     assert [targets[(code, "propaganda")] for code in ("9001", "9002", "9003")] == [72983, 72982, 72982]
 

@@ -90,9 +90,9 @@ def test_a_list_where_a_mapping_is_expected_says_which_entry_and_line(project):
 
 
 def test_a_whole_file_of_the_wrong_shape(project):
-    levels = project / "data" / "org" / "levels.yaml"
+    levels = project / "data" / "org" / "levels-2022.yaml"
     levels.write_text("- city\n- district\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"^data/org/levels\.yaml, dòng 1: cả tệp phải là một bảng"):
+    with pytest.raises(DataError, match=r"^data/org/levels-2022\.yaml, dòng 1: cả tệp phải là một bảng"):
         load_org_tree(project / "data" / "org" / "units-2022.csv", levels)
 
 
@@ -100,7 +100,7 @@ def test_a_csv_header_missing_a_column(project):
     units = project / "data" / "org" / "units-2022.csv"
     replace_line(units, 1, "code,name,kind,parent")
     with pytest.raises(DataError) as failed:
-        load_org_tree(units, project / "data" / "org" / "levels.yaml")
+        load_org_tree(units, project / "data" / "org" / "levels-2022.yaml")
     message = str(failed.value)
     assert message.startswith("data/org/units-2022.csv, dòng 1: dòng tiêu đề thiếu cột parent_code.")
     assert "code,name,kind,parent_code" in message

@@ -3,9 +3,8 @@
 import dataclasses
 
 import pytest
-from conftest import ROOT, figures, make_catalogue, make_period, make_targets, make_tree
+from conftest import figures, load_wording, make_catalogue, make_period, make_targets, make_tree
 
-from reportkit.datafiles import read_yaml
 from reportkit.model import OrgTree
 from reportkit.report import tables
 from reportkit.report.metrics import PeriodData, compute_missed, compute_results
@@ -53,7 +52,7 @@ def assert_escaped(html: str) -> None:
 
 def test_the_units_table_escapes_unit_and_indicator_names(hostile):
     tree, catalogue = hostile
-    wording = read_yaml(ROOT / "data" / "wording" / "vi.yaml")
+    wording = load_wording()
     frame, classes = tables.build_unit_rows(results_by_unit(tree, catalogue), catalogue, tree, wording)
     html = tables.render_table(frame, classes, "units")
     assert_escaped(html)
@@ -66,7 +65,7 @@ def test_the_units_table_escapes_unit_and_indicator_names(hostile):
 
 def test_the_missed_targets_table_escapes_unit_and_indicator_names(hostile):
     tree, catalogue = hostile
-    wording = read_yaml(ROOT / "data" / "wording" / "vi.yaml")
+    wording = load_wording()
     missed = compute_missed(results_by_unit(tree, catalogue), catalogue.indicators)
     html = tables.render_table(tables.build_missed_table(missed, catalogue, tree, wording), None, "missed")
     assert_escaped(html)
@@ -75,7 +74,7 @@ def test_the_missed_targets_table_escapes_unit_and_indicator_names(hostile):
 
 def test_the_appendix_escapes_indicator_names(hostile):
     tree, catalogue = hostile
-    wording = read_yaml(ROOT / "data" / "wording" / "vi.yaml")
+    wording = load_wording()
     html = tables.render_appendix_table(results_by_unit(tree, catalogue)["D1"], wording, "appendix")
     assert_escaped(html)
     assert "&lt;b&gt;HV&lt;/b&gt; &amp; co" in html

@@ -6,8 +6,7 @@ import math
 
 import matplotlib
 import pytest
-import yaml
-from conftest import ROOT, figures, make_catalogue, make_period, make_targets, make_tree
+from conftest import ROOT, figures, load_wording, make_catalogue, make_period, make_targets, make_tree
 
 import reportkit as rk
 from reportkit.model import FigureSet, ReportInputs
@@ -15,7 +14,7 @@ from reportkit.report.metrics import compute_report
 
 matplotlib.use("Agg")
 
-WORDING = yaml.safe_load((ROOT / "data" / "wording" / "vi.yaml").read_text(encoding="utf-8"))
+WORDING = load_wording()
 
 # The figures of tests/test_metrics.py: city C, districts D1 (communes G1, G2) and D2 (commune G3).
 FULL = {

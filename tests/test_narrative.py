@@ -2,14 +2,13 @@
 
 from decimal import Decimal
 
-import yaml
-from conftest import ROOT, figures, make_period, make_targets
+from conftest import figures, load_wording, make_period, make_targets
 
 from reportkit.report.document import render_markdown, split_analyst_markdown
 from reportkit.report.metrics import PeriodData, compute_result
 from reportkit.report.narrative import describe_result
 
-WORDING = yaml.safe_load((ROOT / "data" / "wording" / "vi.yaml").read_text(encoding="utf-8"))
+WORDING = load_wording()
 BASE = {("D1", "members_new"): 0, ("D2", "members_new"): 0}
 
 

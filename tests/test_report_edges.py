@@ -9,14 +9,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-import yaml
-from conftest import ROOT, figures, make_catalogue, make_period, make_targets, make_tree
+from conftest import figures, load_wording, make_catalogue, make_period, make_targets, make_tree
 
 from reportkit.model import FigureSet, Indicator, Kind, Measure, ReportInputs, Status, Target
 from reportkit.report import charts, document, tables
 from reportkit.report.metrics import compute_report, percent_of_due
 
-WORDING = yaml.safe_load((ROOT / "data" / "wording" / "vi.yaml").read_text(encoding="utf-8"))
+WORDING = load_wording()
 FUND = Indicator(
     "fund", "f", Kind.TOTAL, "triệu đồng", "Quỹ", "Quỹ", "Quỹ tăng", measure="fund", city_target=Decimal(5000)
 )

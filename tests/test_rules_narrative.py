@@ -6,14 +6,13 @@ Expected sentences are written by hand from data/wording/vi.yaml and the vi_VN n
 import dataclasses
 from decimal import Decimal
 
-import yaml
-from conftest import ROOT, make_catalogue, make_tree
+from conftest import load_wording, make_catalogue, make_tree
 
 from reportkit import formats as fmt
 from reportkit.model import Field, Indicator, Kind, OrgTree, Outcome, Result, Status, Unit
 from reportkit.report import narrative
 
-WORDING = yaml.safe_load((ROOT / "data" / "wording" / "vi.yaml").read_text(encoding="utf-8"))
+WORDING = load_wording()
 CATALOGUE = make_catalogue()
 TREE = make_tree()
 NEW, BHYT, MODEL, WEAK, BULLETIN = CATALOGUE.indicators

@@ -8,15 +8,14 @@ and rounds a half away from zero.
 
 from decimal import Decimal
 
-import yaml
-from conftest import ROOT, make_catalogue, make_tree
+from conftest import load_wording, make_catalogue, make_tree
 
 from reportkit import formats as fmt
 from reportkit.model import Indicator, Kind, Outcome, Result, Status
 from reportkit.report import tables
 from reportkit.report.metrics import Standing
 
-WORDING = yaml.safe_load((ROOT / "data" / "wording" / "vi.yaml").read_text(encoding="utf-8"))
+WORDING = load_wording()
 CATALOGUE = make_catalogue()
 TREE = make_tree()
 NEW, BHYT, MODEL, WEAK, _BULLETIN = CATALOGUE.indicators

@@ -99,7 +99,7 @@ def test_a_warning_while_reading_does_not_stop_the_checks():
 @pytest.mark.parametrize("code", ["999", "31153"])  # not in the tree; a grassroots unit of Ô Môn
 def test_a_template_of_no_district_is_refused_with_its_code(code):
     raw = RawSubmission("f.xlsx", "xlsx", ("2022-FY",), code, "1")
-    district, (found,) = validate.find_district(raw, PLAN)
+    district, (found,) = validate.find_submitting_unit(raw, PLAN)
     assert district is None and found.location == WHERE
     assert (found.code, found.found) == ("template_unit", f"“{code}”")
     assert found.message == (
@@ -108,6 +108,8 @@ def test_a_template_of_no_district_is_refused_with_its_code(code):
 
 
 def test_level_words():
-    assert validate.level_word("district") == "quận, huyện Hội"
-    assert validate.level_word("grassroots") == "cơ sở Hội"
-    assert validate.level_word("city") == "city"  # no word of its own: the level as it is
+    # The association words of data/org/levels-2022.yaml (the city's: its `one`, "thành phố").
+    assert validate.level_word(PLAN, "district") == "quận, huyện Hội"
+    assert validate.level_word(PLAN, "grassroots") == "cơ sở Hội"
+    assert validate.level_word(PLAN, "city") == "thành phố"
+    assert validate.level_word(PLAN, "ward") == "ward"  # a level the file does not have: as it is

@@ -16,7 +16,7 @@ from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 CATALOGUE = yaml.safe_load((DATA / "catalogue" / "indicators-2022.yaml").read_text(encoding="utf-8"))
-TITLES = yaml.safe_load((DATA / "org" / "levels.yaml").read_text(encoding="utf-8"))["association_titles"]
+TITLES = yaml.safe_load((DATA / "org" / "levels-2022.yaml").read_text(encoding="utf-8"))["association_titles"]
 
 
 def nfc(text):

@@ -10,13 +10,10 @@ from conftest import ROOT
 from openpyxl.utils import get_column_letter
 
 from reportkit.report.inputs import load_plan
-from reportkit.submissions.templates import (
-    DISTRICT_SHEET,
-    INSTRUCTIONS_SHEET,
-    MEMBERS_SHEET,
-    wrapped_lines,
-    write_template,
-)
+from reportkit.submissions.templates import INSTRUCTIONS_SHEET, wrapped_lines, write_template
+
+# The data sheets of a 2022 template, named from the levels' words (data/org/levels-2022.yaml).
+DISTRICT_SHEET, MEMBERS_SHEET = "Số liệu quận, huyện", "Số liệu cơ sở Hội"
 
 A4 = 9  # openpyxl's (and Excel's) paper size code
 

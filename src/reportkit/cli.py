@@ -210,8 +210,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="CẤP",
         default=[],
-        help="lập mọi đơn vị của một cấp trong data/org/levels.yaml (city, district, grassroots); "
-        "lặp lại để lập nhiều cấp (mặc định: city và district)",
+        help="lập mọi đơn vị của một cấp, theo mã cấp trong tệp các cấp của kỳ (levels trong "
+        "data/periods.yaml); lặp lại để lập nhiều cấp (mặc định: các cấp ghi ở reports trong tệp đó)",
     )
     build.add_argument(
         "--workers",
@@ -260,8 +260,9 @@ def _parser() -> argparse.ArgumentParser:
 
     template = commands.add_parser(
         "template",
-        help="lập mẫu biểu Excel cho từng Hội Nông dân quận, huyện",
-        description="Lập mẫu biểu Excel để các Hội Nông dân quận, huyện điền số liệu của một kỳ.",
+        help="lập mẫu biểu Excel cho từng đơn vị gửi số liệu của kỳ",
+        description="Lập mẫu biểu Excel để các đơn vị gửi số liệu (cấp ghi ở submits trong tệp các cấp "
+        "của kỳ) điền số liệu của một kỳ.",
     )
     template.add_argument("--period", required=True, metavar="KỲ", help=PERIOD_HELP)
     template.add_argument(
@@ -269,7 +270,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="MÃ",
         default=[],
-        help="mã quận, huyện; lặp lại để lập nhiều đơn vị",
+        help="mã đơn vị gửi số liệu; lặp lại để lập nhiều đơn vị",
     )
     template.add_argument(
         "--out", type=Path, metavar="THƯ_MỤC", help="thư mục ghi mẫu biểu (mặc định: outputs/templates/<kỳ>)"
@@ -568,7 +569,8 @@ def run_template(args: argparse.Namespace, console: Console) -> int:
     wrong = [u for u in units if u not in submitting_units(plan)]
     if wrong:
         known = ", ".join(f"{code} ({plan.tree.title(code)})" for code in submitting_units(plan))
-        raise DataError(f"Không phải mã quận, huyện Hội: {', '.join(wrong)}. Các mã có: {known}")
+        word = plan.tree.levels.words(plan.tree.levels.submits)["association"]
+        raise DataError(f"Không phải mã {word}: {', '.join(wrong)}. Các mã có: {known}")
     out = args.out or paths.templates_out(plan.period.id)
     for code in units:
         path = write_template(plan, code, out)

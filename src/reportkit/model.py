@@ -23,12 +23,69 @@ class Unit:
     level: str
 
 
+# A level's word forms the kit uses: "one" in sentences and tables ("quận, huyện"), "many" in
+# headings ("các quận, huyện"), "association" where the association itself is meant ("quận, huyện
+# Hội"). A levels file may give more forms; the wording can name any form every level has.
+WORD_FORMS = ("one", "many", "association")
+# For a level the tree has no words for (an in-memory tree, a level of another file): "unit".
+GENERIC_WORDS: Mapping[str, str] = {"one": "đơn vị", "many": "các đơn vị", "association": "đơn vị"}
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of an organisation tree: the kinds of unit it holds and what it is called."""
+
+    id: str
+    kinds: tuple[str, ...]
+    words: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The levels of one organisation tree (its levels file), top down; which one fills in the
+    templates (`submits`) and which ones get a report (`reports`)."""
+
+    levels: Mapping[str, Level] = field(default_factory=dict)
+    submits: str = ""
+    reports: tuple[str, ...] = ()
+
+    def words(self, level: str | None) -> Mapping[str, str]:
+        """The level's word forms; generic ones ("đơn vị") for a level the file does not have."""
+        known = self.levels.get(level or "")
+        return known.words if known else GENERIC_WORDS
+
+    def below(self, level: str | None) -> str | None:
+        """The next level down in the file's order, or None at the bottom."""
+        order = list(self.levels)
+        if level not in order or order.index(level) + 1 == len(order):
+            return None
+        return order[order.index(level) + 1]
+
+    def members(self) -> str | None:
+        """The level whose units' figures come inside the submitting units' files, if any."""
+        return self.below(self.submits)
+
+    def _forms(self) -> list[str]:
+        return list(dict.fromkeys([*WORD_FORMS, *(form for lv in self.levels.values() for form in lv.words)]))
+
+    def placeholders(self, **roles: str | None) -> dict[str, str]:
+        """Wording fields by role and form: placeholders(child="district") gives child_one,
+        child_many, … A role given None has blank words ("{% if member_one %}" can test it); one
+        given a level the file does not have, the generic words ("đơn vị")."""
+        fields = {}
+        for role, level in roles.items():
+            words = self.words(level) if level is not None else dict.fromkeys(self._forms(), "")
+            fields.update({f"{role}_{form}": word for form, word in words.items()})
+        return fields
+
+
 @dataclass(frozen=True)
 class OrgTree:
     """A parent-child tree of units, of any depth."""
 
     units: Mapping[str, Unit]
     titles: Mapping[str, str] = field(default_factory=dict)
+    levels: Levels = field(default_factory=Levels)
 
     def __contains__(self, code: object) -> bool:
         return code in self.units
@@ -77,6 +134,12 @@ class OrgTree:
         if unknown := [level for level in levels if level not in known]:
             raise DataError(f"Cấp không có trong cây tổ chức: {', '.join(unknown)} (có: {', '.join(known)})")
         return [u.code for root in self.roots() for u in self.walk(root.code) if u.level in set(levels)]
+
+    def child_level(self, code: str) -> str | None:
+        """The level of the unit's children (the units its report compares): their own, else the
+        level below the unit's in the levels file."""
+        children = self.children(code)
+        return children[0].level if children else self.levels.below(self.units[code].level)
 
     def title(self, code: str) -> str:
         """The unit's proper name with its kind, e.g. "Quận Ô Môn"."""
@@ -173,6 +236,7 @@ class Period:
     progress: Fraction = Fraction(1)
     same_period_last_year: str | None = None
     report_date: dt.date | None = None
+    levels: str = ""  # the levels file of its tree, under data/ (e.g. "org/levels-2022.yaml")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 # Under data/
 PERIODS_FILE = "periods.yaml"
-LEVELS_FILE = "org/levels.yaml"
+LEVELS_KEY = "levels"  # a period's levels file, named in periods.yaml beside its units file (`org`)
 WORDING_FILE = "wording/vi.yaml"
 SAMPLE_FIGURES = "sample/figures.csv"  # the sample figures, as a CSV file
 SAMPLE_SUBMISSIONS = "sample/submissions"  # the sample district submissions
@@ -46,8 +46,9 @@ def periods_file(data_dir: str | os.PathLike[str]) -> Path:
     return Path(data_dir) / PERIODS_FILE
 
 
-def levels_file(data_dir: str | os.PathLike[str]) -> Path:
-    return Path(data_dir) / LEVELS_FILE
+def levels_file(data_dir: str | os.PathLike[str], name: str) -> Path:
+    """A tree's levels file, by the name its periods give it (e.g. "org/levels-2022.yaml")."""
+    return Path(data_dir) / name
 
 
 def wording_file(data_dir: str | os.PathLike[str]) -> Path:

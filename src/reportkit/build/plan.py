@@ -24,7 +24,6 @@ from ..paths import (
     INDEX_FILE,
     ProjectPaths,
     defaults_file,
-    levels_file,
     log_name,
     periods_file,
     unit_params_file,
@@ -35,7 +34,7 @@ from ..report.inputs import (
     check_period_texts,
     check_project,
     known_period,
-    load_org_tree,
+    load_period_tree,
     load_periods,
 )
 from ..vntext import slugify
@@ -63,7 +62,6 @@ from .spec import (
 if TYPE_CHECKING:
     from ..export.printing import PrintService
 
-DEFAULT_LEVELS = ("city", "district")  # the root unit and its district associations
 MANIFEST_SAVE_EVERY_S = 1.0  # progress survives a kill; a big build does not rewrite it per report
 PRINT_TIMEOUT_S = 120.0  # one page; a browser that hangs fails its report, not the build
 
@@ -92,15 +90,16 @@ def default_workers() -> int:
 def plan_build(
     paths: ProjectPaths, period: str | None = None, units: Sequence[str] = (), levels: Sequence[str] = ()
 ) -> Plan:
-    """The period to build and one job per unit (named units, else the units of `levels`)."""
+    """The period to build and one job per unit (named units, else the units of `levels`, else of the
+    levels that get reports in the period's levels file)."""
     periods, default = load_periods(periods_file(paths.data_dir))
     current = known_period(periods, period or default)
     period = current.id
-    tree = load_org_tree(paths.data_dir / current.org, levels_file(paths.data_dir))
+    tree = load_period_tree(paths.data_dir, current)
     unknown = [u for u in units if u not in tree]
     if unknown:
         raise DataError(describe_unknown_units(tree, unknown, current.org))
-    codes = units or tree.at_levels(levels or DEFAULT_LEVELS)
+    codes = units or tree.at_levels(levels or tree.levels.reports)
     defaults = read_yaml(defaults_file(paths.params_dir))
     jobs = tuple(_job(paths, tree, code, period, defaults) for code in codes)
     previous = periods.get(current.same_period_last_year or "")

@@ -61,11 +61,26 @@ def _previous_year(inputs: ReportInputs) -> int | None:
     return inputs.previous_period.year if inputs.previous_period else None
 
 
+def describe_level_words(inputs: ReportInputs) -> dict[str, str]:
+    """The level words the wording names, from the period's levels file: child_* for the level of
+    the units this report compares, submitter_* for the level that fills in the templates,
+    member_* for the level below that one (blank when there is none)."""
+    levels = inputs.tree.levels
+    return levels.placeholders(
+        child=inputs.tree.child_level(inputs.unit_code), submitter=levels.submits, member=levels.members()
+    )
+
+
+def _words(inputs: ReportInputs, text: str, **values: Any) -> str:
+    """A wording template filled with the report's level words (and any other values)."""
+    return render_text(text, **describe_level_words(inputs), **values)
+
+
 def _sample_notes(report: ReportData) -> list[str]:
     wording = report.inputs.wording["sample"]
     notes = [wording["note"]] if report.inputs.figures.is_sample else []
     if any(r.target_basis == "sample" for r in report.results):
-        notes.append(wording["targets_note"])
+        notes.append(_words(report.inputs, wording["targets_note"]))
     return notes
 
 
@@ -231,13 +246,14 @@ def render_districts(report: ReportData) -> str:
     """The city report's comparison of its units, each thing once: a table with a row per unit,
     the ranking as a chart, and the targets missed with the units that missed them."""
     inputs, words = report.inputs, report.inputs.wording
-    tree, catalogue, sections = inputs.tree, inputs.catalogue, words["sections"]
+    tree, catalogue = inputs.tree, inputs.catalogue
+    sections = {key: _words(inputs, text) for key, text in words["sections"].items() if isinstance(text, str)}
     frame, classes = tables.build_unit_rows(report.children, catalogue, tree, words)
     names, values = tables.describe_ranking_bars(report.ranking, tree)
     reached = [s.reached for s in report.ranking]
     judged = [s.judged for s in report.ranking]
     ranking = charts.plot_ranking(names, reached, judged, values, words["charts"]["ranking_axis"])
-    ranking_title = words["charts"]["ranking_title"]
+    ranking_title = _words(inputs, words["charts"]["ranking_title"])
     missed = tables.build_missed_table(report.missed, catalogue, tree, words)
     return _render(
         "districts.html.j2",
@@ -365,6 +381,21 @@ def render_appendix(report: ReportData) -> str:
     )
 
 
+def describe_recipients(inputs: ReportInputs) -> list[str]:
+    """The parameters' recipients, each line filled with the report's level words and the number of
+    units it compares ("Hội Nông dân {{ child_count }} {{ child_one }}" -> "… 8 quận, huyện")."""
+    count = len(inputs.tree.children(inputs.unit_code))
+    lines = []
+    for line in inputs.params.get("recipients") or []:
+        try:
+            lines.append(_words(inputs, str(line), child_count=count))
+        except jinja2.TemplateError as exc:
+            raise DataError(
+                f"Nơi nhận “{line}” (recipients trong params/): không điền được ({exc})."
+            ) from None
+    return lines
+
+
 def render_closing(report: ReportData) -> str:
     """The recipients and the signature; first, a check that section I showed every field."""
     check_fields_shown(report)
@@ -372,7 +403,7 @@ def render_closing(report: ReportData) -> str:
     return _render(
         "closing.html.j2",
         recipients_title=closing["recipients_title"],
-        recipients=list(inputs.params.get("recipients") or []),
+        recipients=describe_recipients(inputs),
         on_behalf=closing["on_behalf"],
         position=closing["position"],
         signer=inputs.params.get("signer_name", ""),

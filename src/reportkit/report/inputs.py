@@ -32,6 +32,8 @@ from ..model import (
     FigureSet,
     Indicator,
     Kind,
+    Level,
+    Levels,
     Measure,
     OrgTree,
     Period,
@@ -41,6 +43,7 @@ from ..model import (
     Unit,
 )
 from ..paths import (
+    LEVELS_KEY,
     PERIODS_FILE,
     STORE_DB_SUFFIX,
     UNITS_DIR,
@@ -58,23 +61,44 @@ from ..submissions import store
 from ..vntext import clean_text
 from . import fonts
 from .fonts import check_report_inputs
+from .narrative import with_level_words
 
 SAMPLE_SOURCE = "sample"
 # The columns each CSV file of the project must have (others are allowed, and ignored).
 UNIT_COLUMNS = ("code", "name", "kind", "parent_code")
 TARGET_COLUMNS = ("unit_code", "indicator_id", "target", "basis")
 FIGURE_COLUMNS = ("period", "unit_code", "measure", "value")
-PERIOD_FIELDS = ("year", "months", "review", "label", "org")
+PERIOD_FIELDS = ("year", "months", "review", "label", "org", LEVELS_KEY)
+
+
+def load_levels(path: Path) -> Levels:
+    """A tree's levels file: each level's kinds and words, which level submits, which get reports."""
+    raw = read_yaml(path)
+    levels = {}
+    for level in require(raw, path, ("levels",), dict):
+        kinds = require(raw, path, ("levels", level, "kinds"), list)
+        words = {
+            form: clean_text(str(require(raw, path, ("levels", level, "words", form), str)))
+            for form in ("one", "many")
+        }
+        given = require(raw, path, ("levels", level, "words"), dict)
+        words.update({str(k): clean_text(str(v)) for k, v in given.items()})
+        words.setdefault("association", words["one"])
+        levels[str(level)] = Level(str(level), tuple(clean_text(str(k)) for k in kinds), words)
+    submits = str(require(raw, path, ("submits",), str))
+    reports = tuple(str(r) for r in require(raw, path, ("reports",), list))
+    for keys, level in [(("submits",), submits), *((("reports", i), r) for i, r in enumerate(reports))]:
+        if level not in levels:
+            problem = f"cấp “{level}” không có trong mục levels (có: {', '.join(levels)})"
+            raise shape_error(path, keys, problem)
+    return Levels(levels, submits, reports)
 
 
 def load_org_tree(units_path: Path, levels_path: Path) -> OrgTree:
-    """Read a `code,name,kind,parent_code` file into a tree; levels come from the kind."""
-    levels = read_yaml(levels_path)
-    level_of_kind = {
-        clean_text(str(kind)): level
-        for level in require(levels, levels_path, ("levels",), dict)
-        for kind in require(levels, levels_path, ("levels", level, "kinds"), list)
-    }
+    """Read a `code,name,kind,parent_code` file into a tree; levels come from the kind, as the
+    tree's levels file says."""
+    levels = load_levels(levels_path)
+    level_of_kind = {kind: level.id for level in levels.levels.values() for kind in level.kinds}
     units: dict[str, Unit] = {}
     for line, row in read_csv_lines(units_path, UNIT_COLUMNS):
         kind = row["kind"]
@@ -87,9 +111,14 @@ def load_org_tree(units_path: Path, levels_path: Path) -> OrgTree:
             row["code"], row["name"], kind, row["parent_code"] or None, level_of_kind[kind]
         )
     _check_tree(units, units_path)
-    titles = require(levels, levels_path, ("association_titles",), dict, optional=True)
+    titles = require(read_yaml(levels_path), levels_path, ("association_titles",), dict, optional=True)
     titles = {clean_text(str(k)): v for k, v in titles.items()}
-    return OrgTree(units, titles)
+    return OrgTree(units, titles, levels)
+
+
+def load_period_tree(data_dir: Path, period: Period) -> OrgTree:
+    """The organisation tree a period names: its units file and its levels file."""
+    return load_org_tree(data_dir / period.org, levels_file(data_dir, period.levels))
 
 
 def _check_tree(units: dict[str, Unit], path: Path) -> None:
@@ -211,6 +240,7 @@ def _period(pid: str, spec: dict) -> Period:
         progress=Fraction(str(spec.get("progress", 1))),
         same_period_last_year=spec.get("same_period_last_year"),
         report_date=report_date,
+        levels=spec[LEVELS_KEY],
     )
 
 
@@ -362,7 +392,8 @@ def load_period_inputs(
     previous = periods.get(current.same_period_last_year or "")
     reads.value("periods", [describe_period(current), describe_period(previous)])
     tree = load_org_tree(
-        reads.file("tree", data_dir / current.org), reads.file("levels", levels_file(data_dir))
+        reads.file("tree", data_dir / current.org),
+        reads.file("levels", levels_file(data_dir, current.levels)),
     )
     catalogue_path = reads.file("catalogue", data_dir / current.catalogue)
     catalogue = load_catalogue(catalogue_path)
@@ -379,7 +410,7 @@ def load_period_inputs(
         previous_figures=(
             load_period_rows(data_dir, figures_file, previous.id, store_dir) if previous else None
         ),
-        wording=read_yaml(reads.file("wording", wording_file(data_dir))),
+        wording=with_level_words(read_yaml(reads.file("wording", wording_file(data_dir))), tree.levels),
         reads=reads,
     )
 
@@ -536,7 +567,7 @@ def load_plan(data_dir: str | Path, period_id: str) -> Plan:
     periods, _ = load_periods(periods_file(data_dir))
     period = known_period(periods, period_id)
     planned = catalogue_period(periods, period_id)
-    tree = load_org_tree(data_dir / period.org, levels_file(data_dir))
+    tree = load_period_tree(data_dir, period)
     catalogue_path = data_dir / planned.catalogue
     catalogue = load_catalogue(catalogue_path)
     targets = {}
@@ -578,15 +609,16 @@ def check_project(data_dir: str | Path, params_dir: str | Path | None = None) ->
     periods, _ = load_periods(periods_file(data_dir))
     trees, catalogues = {}, {}
     for period in periods.values():
-        if period.org not in trees:
-            trees[period.org] = load_org_tree(data_dir / period.org, levels_file(data_dir))
+        if (period.org, period.levels) not in trees:
+            trees[(period.org, period.levels)] = load_period_tree(data_dir, period)
         planned = catalogue_period(periods, period.id) if period.catalogue else None
         if planned and planned.catalogue not in catalogues:
             catalogues[planned.catalogue] = load_catalogue(data_dir / planned.catalogue)
         if planned and period.targets:
             catalogue_path = data_dir / planned.catalogue
             catalogue = catalogues[planned.catalogue]
-            load_plan_targets(data_dir / period.targets, catalogue, catalogue_path, trees[period.org])
+            tree = trees[(period.org, period.levels)]
+            load_plan_targets(data_dir / period.targets, catalogue, catalogue_path, tree)
     read_yaml(wording_file(data_dir))
     for figures_file in sorted(_named_figures_files(params_dir)):
         # A missing file is only the reports that name it failing (each says so), not the command.

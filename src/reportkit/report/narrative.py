@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from .. import formats as fmt
-from ..model import Catalogue, Kind, OrgTree, Outcome, Result, Status
+from ..model import Catalogue, Kind, Levels, OrgTree, Outcome, Result, Status
 
 MAX_NAMED_UNITS = 12  # beyond this a list of units reads as noise; the appendix has the rest
 
@@ -90,6 +90,12 @@ def describe_change(result: Result, wording: Mapping[str, Any], year: int | None
 
 def _level_word(result: Result, wording: Mapping[str, Any]) -> str:
     return wording["level_words"].get(result.level, "đơn vị")
+
+
+def with_level_words(wording: Mapping[str, Any], levels: Levels) -> dict[str, Any]:
+    """The wording with `level_words` (level id -> its word, "cơ sở Hội") from the tree's levels
+    file: the word a minimum's sentence, plan and change are counted in."""
+    return {**wording, "level_words": {level: levels.words(level)["one"] for level in levels.levels}}
 
 
 def describe_result(

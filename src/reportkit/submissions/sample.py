@@ -1,4 +1,5 @@
-"""Sample data: split the plan's city targets over districts and make seeded, plausible figures."""
+"""Sample data: split the plan's city targets over the submitting units (the level that `submits` in
+the levels file) and make seeded, plausible figures."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..model import Catalogue, Kind, OrgTree, Period, Target
-from ..paths import SAMPLE_FIGURES, SAMPLE_SUBMISSIONS, levels_file, periods_file
-from ..report.inputs import load_catalogue, load_org_tree, load_periods
+from ..paths import SAMPLE_FIGURES, SAMPLE_SUBMISSIONS, periods_file
+from ..report.inputs import load_catalogue, load_period_tree, load_periods
 
 SEED = 2022
 SAMPLE_BASIS = "sample"
@@ -29,10 +30,10 @@ def split_largest_remainder(total: int, weights: Mapping[str, int]) -> dict[str,
 
 
 def split_city_targets(catalogue: Catalogue, tree: OrgTree, city_code: str) -> list[Target]:
-    """District targets: the plan's city targets split by number of grassroots units. The city's own
-    targets stay in the catalogue only (a target is written in one place)."""
-    districts = tree.members(city_code, "district")
-    weights = {d.code: _associations(tree, d.code) for d in districts}
+    """The submitting units' targets: the plan's city targets split by how many associations each
+    stands for. The city's own targets stay in the catalogue only (a target is written in one place)."""
+    submitting = tree.members(city_code, tree.levels.submits)
+    weights = {d.code: _associations(tree, d.code) for d in submitting}
     targets = []
     for ind in catalogue.indicators:
         if ind.kind is not Kind.TOTAL or ind.city_target is None:
@@ -43,9 +44,10 @@ def split_city_targets(catalogue: Catalogue, tree: OrgTree, city_code: str) -> l
 
 
 def _associations(tree: OrgTree, code: str) -> int:
-    """How many associations a submitting unit stands for: its grassroots ones, or itself alone
-    in a tree with no level below it (a city of communes)."""
-    return max(1, len(tree.members(code, "grassroots")))
+    """How many associations a submitting unit stands for: its members (the level below it), or
+    itself alone in a tree with no level below it (a city of communes)."""
+    members = tree.levels.members()
+    return max(1, len(tree.members(code, members))) if members else 1
 
 
 class _FigureMaker:
@@ -56,10 +58,11 @@ class _FigureMaker:
 
     def year(self, targets: Mapping[tuple[str, str], Target], pace: float) -> dict:
         values: dict[tuple[str, str], Decimal] = {}
-        for district in self.tree.members(self.city, "district"):
-            values.update(self._district(district.code, targets, pace))
-            for commune in self.tree.members(district.code, "grassroots"):
-                values.update(self._grassroots(commune.code, pace))
+        members = self.tree.levels.members()
+        for submitter in self.tree.members(self.city, self.tree.levels.submits):
+            values.update(self._district(submitter.code, targets, pace))
+            for member in self.tree.members(submitter.code, members) if members else ():
+                values.update(self._grassroots(member.code, pace))
         return values
 
     def _performance(self) -> float:
@@ -68,7 +71,8 @@ class _FigureMaker:
 
     def _district(self, code: str, targets, pace: float) -> dict:
         r, n = self.rng, _associations(self.tree, code)
-        grassroots = len(self.tree.members(code, "grassroots"))
+        members = self.tree.levels.members()
+        grassroots = len(self.tree.members(code, members)) if members else 0
 
         def total(indicator_id: str) -> int:
             return round(float(targets[(code, indicator_id)].value) * self._performance() * pace)
@@ -196,7 +200,7 @@ def write_figures(path: Path, rows: Iterable[tuple[str, str, str, Decimal]]) -> 
 def write_submissions(
     out_dir: Path, rows: Iterable[tuple[str, str, str, Decimal]], catalogue: Catalogue, tree: OrgTree
 ) -> list[Path]:
-    """One CSV submission per district and period, as an analyst would send it, marked as sample.
+    """One CSV submission per submitting unit and period, as an analyst would send it, marked as sample.
 
     `make reports` takes these in through the same intake as real files, so the default path is
     the real path."""
@@ -208,9 +212,9 @@ def write_submissions(
     written = []
     for period in periods:
         for root in tree.roots():
-            for district in tree.members(root.code, "district"):
-                lines = _submission_rows(values, period, district.code, catalogue, tree)
-                path = out_dir / f"{period}-{district.code}.csv"
+            for submitter in tree.members(root.code, tree.levels.submits):
+                lines = _submission_rows(values, period, submitter.code, catalogue, tree)
+                path = out_dir / f"{period}-{submitter.code}.csv"
                 with open(path, "w", encoding="utf-8", newline="") as fh:
                     writer = csv.writer(fh, lineterminator="\n")
                     writer.writerow(["period", "unit_code", "unit_name", "measure", "value", "source"])
@@ -220,7 +224,7 @@ def write_submissions(
 
 
 def _submission_rows(values, period: str, district: str, catalogue: Catalogue, tree: OrgTree) -> list[tuple]:
-    """The district's own figures, then each grassroots unit's, in catalogue order."""
+    """The submitting unit's own figures, then each of its members', in catalogue order."""
     lines = []
     for unit in tree.walk(district):
         for measure in catalogue.measures.values():
@@ -234,7 +238,7 @@ def make_sample(data_dir: Path, city_code: str = "92", plan_period: str = "2022-
     """Rewrite the sample targets, figures and submissions from the catalogue and tree (deterministic)."""
     periods, _ = load_periods(periods_file(data_dir))
     plan = periods[plan_period]
-    tree = load_org_tree(data_dir / plan.org, levels_file(data_dir))
+    tree = load_period_tree(data_dir, plan)
     catalogue = load_catalogue(data_dir / plan.catalogue)
     targets = split_city_targets(catalogue, tree, city_code)
     write_targets(data_dir / plan.targets, targets)

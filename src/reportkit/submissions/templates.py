@@ -1,8 +1,10 @@
-"""Templates: the Excel workbook each district association fills in, one per district and period."""
+"""Templates: the Excel workbook each submitting unit fills in (the level that `submits` in the period's
+levels file: the districts in 2022), one per unit and period."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -30,11 +32,10 @@ from .read import (
     MEASURE_PREFIX,
     TEMPLATE_VERSION,
 )
-from .validate import SUBMITTING_LEVEL, level_word
+from .validate import level_word
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
-DISTRICT_SHEET = "Số liệu quận, huyện"
-MEMBERS_SHEET = "Số liệu cơ sở Hội"
+MAX_SHEET_NAME = 31  # Excel refuses a longer sheet name
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="808080")
@@ -107,12 +108,42 @@ def template_file_name(plan: Plan, unit_code: str) -> str:
 
 
 def submitting_units(plan: Plan) -> list[str]:
-    """The units that get a template: every district association."""
-    return [u.code for root in plan.tree.roots() for u in plan.tree.members(root.code, SUBMITTING_LEVEL)]
+    """The units that get a template: every unit of the level that submits."""
+    submits = plan.tree.levels.submits
+    return [u.code for root in plan.tree.roots() for u in plan.tree.members(root.code, submits)]
+
+
+@functools.cache
+def _template_words() -> dict:
+    return yaml.safe_load(resources.files("reportkit").joinpath("data", "template.yaml").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class SheetNames:
+    """The data sheets' names, worded from data/template.yaml with the levels file's words."""
+
+    submitter: str  # the submitting unit's own figures ("Số liệu quận, huyện")
+    members: str  # one row per unit of the level below it ("Số liệu cơ sở Hội")
+
+
+def sheet_names(plan: Plan, member_level: str | None = None) -> SheetNames:
+    levels = plan.tree.levels
+    fields = levels.placeholders(submitter=levels.submits, member=member_level or levels.members() or "")
+    named = {key: text.format(**fields)[:MAX_SHEET_NAME] for key, text in _template_words()["sheets"].items()}
+    return SheetNames(named["submitter"], named["members"])
+
+
+def member_level(plan: Plan) -> str | None:
+    """The level below the submitting one whose units' figures the template asks for on its members
+    sheet (the first, top down, that the catalogue has figures of), if any."""
+    order, submits = list(plan.tree.levels.levels), plan.tree.levels.submits
+    below = order[order.index(submits) + 1 :] if submits in order else []
+    kept = {m.level for m in plan.catalogue.measures.values()}
+    return next((level for level in below if level in kept), None)
 
 
 def write_template(plan: Plan, unit_code: str, out_dir: Path, now: dt.datetime | None = None) -> Path:
-    """Write one district's workbook into out_dir; return its path."""
+    """Write one submitting unit's workbook into out_dir; return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / template_file_name(plan, unit_code)
     build_workbook(plan, unit_code, now).save(path)
@@ -120,17 +151,20 @@ def write_template(plan: Plan, unit_code: str, out_dir: Path, now: dt.datetime |
 
 
 def build_workbook(plan: Plan, unit_code: str, now: dt.datetime | None = None) -> Workbook:
-    if plan.tree[unit_code].level != SUBMITTING_LEVEL:
-        raise ValueError(f"{plan.tree.title(unit_code)} ({unit_code}) không phải quận, huyện Hội")
+    submits = plan.tree.levels.submits
+    if plan.tree[unit_code].level != submits:
+        word = plan.tree.levels.words(submits)["association"]
+        raise ValueError(f"{plan.tree.title(unit_code)} ({unit_code}) không phải {word}")
     wb = Workbook()
     wb.remove(wb.active)
-    _write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), plan, unit_code)
-    member_levels = sorted({m.level for m in plan.catalogue.measures.values()} - {SUBMITTING_LEVEL})
+    members = member_level(plan)
+    sheets = sheet_names(plan, members)
+    _write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), plan, unit_code, sheets, members)
     ranges = {}
-    if member_levels:
-        ranges = _write_members_sheet(wb.create_sheet(MEMBERS_SHEET), plan, unit_code, member_levels[0])
-    district = wb.create_sheet(DISTRICT_SHEET, 1)
-    _write_district_sheet(district, plan, unit_code, ranges)
+    if members:
+        ranges = _write_members_sheet(wb.create_sheet(sheets.members), plan, unit_code, members, sheets)
+    own = wb.create_sheet(sheets.submitter, 1)
+    _write_submitter_sheet(own, plan, unit_code, ranges, sheets)
     _write_identity(wb.create_sheet(IDENTITY_SHEET), plan, unit_code)
     title = plan.tree.title(unit_code)
     wb.properties.title = f"Mẫu biểu số liệu {plan.period.label} - Hội Nông dân {title}"
@@ -178,8 +212,20 @@ def _header_lines(plan: Plan, unit_code: str, heading: str) -> list[str]:
     ]
 
 
-def _write_instructions(ws: Worksheet, plan: Plan, unit_code: str) -> None:
-    words = yaml.safe_load(resources.files("reportkit").joinpath("data", "template.yaml").read_text("utf-8"))
+def _steps(steps: list, has_members: bool) -> list[str]:
+    """The instructions' steps, numbered; a step given as {members: …, alone: …} is worded for
+    whether the template has a members sheet (left out if it has no wording for that case)."""
+    chosen = [
+        step.get("members" if has_members else "alone") if isinstance(step, dict) else step for step in steps
+    ]
+    return [f"{number}. {step}" for number, step in enumerate(filter(None, chosen), start=1)]
+
+
+def _write_instructions(
+    ws: Worksheet, plan: Plan, unit_code: str, sheets: SheetNames, members: str | None
+) -> None:
+    words = _template_words()
+    levels = plan.tree.levels
     roots = [a for a in plan.tree.ancestors(unit_code) if not a.parent_code]
     fields = {
         "city": plan.tree.title(roots[0].code).upper() if roots else "",
@@ -188,13 +234,15 @@ def _write_instructions(ws: Worksheet, plan: Plan, unit_code: str) -> None:
         "period_id": plan.period.id,
         "unit_title": plan.tree.title(unit_code),
         "unit_code": unit_code,
-        "district_sheet": DISTRICT_SHEET,
-        "members_sheet": MEMBERS_SHEET,
+        "submitter_sheet": sheets.submitter,
+        "members_sheet": sheets.members,
+        **levels.placeholders(submitter=levels.submits, member=members or ""),
         "version": TEMPLATE_VERSION,
         "generator": __version__,
     }
     lines = [*((t, True) for t in words["title"]), (words["unit_line"], False), ("", False)]
-    lines += [(words["heading"], True), *((step, False) for step in words["steps"])]
+    steps = _steps(words["steps"], members is not None)
+    lines += [(words["heading"], True), *((step, False) for step in steps)]
     lines += [("", False), (words["footer"], False)]
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     for row, (text, bold) in enumerate(lines, start=1):
@@ -216,16 +264,17 @@ def _target_text(ind: Indicator, plan: Plan, unit_code: str, units: int) -> Deci
     each = f"Ít nhất {ind.minimum}"
     if ind.per == "month":
         each += f" mỗi tháng ({plan.period.months} tháng)"
-    if plan.catalogue.level_of(ind) == SUBMITTING_LEVEL:
+    if plan.catalogue.level_of(ind) == plan.tree.levels.submits:
         return each
-    return f"{units}/{units} {level_word(ind.level)}: {each.lower()}"
+    return f"{units}/{units} {level_word(plan, ind.level)}: {each.lower()}"
 
 
-class _DistrictSheet:
-    """Writes the district sheet row by row, remembering where each measure was first asked."""
+class _SubmitterSheet:
+    """Writes the submitting unit's sheet row by row, remembering where each measure was first asked."""
 
-    def __init__(self, ws: Worksheet, plan: Plan, unit_code: str, ranges: dict[str, str]):
+    def __init__(self, ws: Worksheet, plan: Plan, unit_code: str, ranges: dict[str, str], sheets: SheetNames):
         self.ws, self.plan, self.unit_code, self.ranges = ws, plan, unit_code, ranges
+        self.sheets, self.submits = sheets, plan.tree.levels.submits
         self.validations = Validations.create(ws)
         self.asked: dict[str, int] = {}  # measure -> row of its input cell
         self.row = 6
@@ -263,7 +312,7 @@ class _DistrictSheet:
         catalogue, level = self.plan.catalogue, self.plan.catalogue.level_of(ind)
         members = len(self.plan.tree.members(self.unit_code, level))
         target = _target_text(ind, self.plan, self.unit_code, members)
-        if level != SUBMITTING_LEVEL:
+        if level != self.submits:
             self._summary(ind, target)
         elif ind.kind is Kind.SHARE:
             self.line(ind.name, "%", target, bold=True)
@@ -277,11 +326,11 @@ class _DistrictSheet:
             self.ask(self.line(ind.name, measure.unit, target), measure)
 
     def _summary(self, ind: Indicator, target: object) -> None:
-        """An indicator kept by the grassroots: Excel sums or counts their column, for a look."""
+        """An indicator kept by the level below: Excel sums or counts their column, for a look."""
         measure = self.plan.catalogue.measures[ind.measure]
         where = self.ranges.get(measure.id)
-        unit = measure.unit if ind.kind is Kind.TOTAL else level_word(ind.level)
-        row = self.line(f"{ind.name} (tự tổng hợp từ trang “{MEMBERS_SHEET}”)", unit, target)
+        unit = measure.unit if ind.kind is Kind.TOTAL else level_word(self.plan, ind.level)
+        row = self.line(f"{ind.name} (tự tổng hợp từ trang “{self.sheets.members}”)", unit, target)
         if where:
             formula = f"=SUM({where})" if ind.kind is Kind.TOTAL else f'=COUNTIF({where},">={ind.minimum}")'
             self.ws.cell(row, 6, formula)
@@ -290,7 +339,7 @@ class _DistrictSheet:
         """Figures of this level that no indicator uses are still asked for."""
         left = [
             m for m in self.plan.catalogue.measures.values()
-            if m.level == SUBMITTING_LEVEL and m.id not in self.asked
+            if m.level == self.submits and m.id not in self.asked
         ]  # fmt: skip
         if left:
             self.line("Số liệu khác", "", bold=True, numbered=False)
@@ -298,7 +347,9 @@ class _DistrictSheet:
             self.ask(self.line(measure.name, measure.unit), measure)
 
 
-def _write_district_sheet(ws: Worksheet, plan: Plan, unit_code: str, ranges: dict[str, str]) -> None:
+def _write_submitter_sheet(
+    ws: Worksheet, plan: Plan, unit_code: str, ranges: dict[str, str], sheets: SheetNames
+) -> None:
     _hide_keys(ws)
     ws.cell(1, 6, KEY_VALUE)
     _title_rows(ws, _header_lines(plan, unit_code, "SỐ LIỆU THỰC HIỆN CÁC CHỈ TIÊU"), 6)
@@ -307,7 +358,7 @@ def _write_district_sheet(ws: Worksheet, plan: Plan, unit_code: str, ranges: dic
     ):
         _style(ws.cell(5, column, text), bold=True, fill=HEADER_FILL, align=CENTER)
         ws.column_dimensions[get_column_letter(column)].width = width
-    sheet = _DistrictSheet(ws, plan, unit_code, ranges)
+    sheet = _SubmitterSheet(ws, plan, unit_code, ranges, sheets)
     for fld in plan.catalogue.fields:
         indicators = [i for i in plan.catalogue.indicators if i.field == fld.id]
         if indicators:
@@ -324,21 +375,26 @@ def _member_requirements(plan: Plan, measure_id: str) -> str:
     catalogue = plan.catalogue
     rules = [
         f"≥ {i.minimum}" for i in catalogue.indicators
-        if i.kind is Kind.MINIMUM and i.measure == measure_id and catalogue.level_of(i) != SUBMITTING_LEVEL
+        if i.kind is Kind.MINIMUM and i.measure == measure_id
+        and catalogue.level_of(i) != plan.tree.levels.submits
     ]  # fmt: skip
     return "Yêu cầu: " + ", ".join(rules) if rules else ""
 
 
-def _write_members_sheet(ws: Worksheet, plan: Plan, unit_code: str, level: str) -> dict[str, str]:
-    """One row per unit of `level` in the district, one column per figure; returns each column's range."""
+def _write_members_sheet(
+    ws: Worksheet, plan: Plan, unit_code: str, level: str, sheets: SheetNames
+) -> dict[str, str]:
+    """One row per unit of `level` under the submitting unit, one column per figure; returns each
+    column's range."""
     measures = [m for m in plan.catalogue.measures.values() if m.level == level]
     units = plan.tree.members(unit_code, level)
     last = 4 + len(measures)
     _hide_keys(ws)
     ws.cell(1, 3, KEY_CODE)
     ws.cell(1, 4, KEY_NAME)
-    _title_rows(ws, _header_lines(plan, unit_code, f"SỐ LIỆU CÁC {level_word(level).upper()}"), last)
-    heads = [("STT", 6), ("Mã đơn vị", 10), (f"Tên {level_word(level)}", 28)]
+    words = plan.tree.levels.words(level)
+    _title_rows(ws, _header_lines(plan, unit_code, f"SỐ LIỆU {words['many'].upper()}"), last)
+    heads = [("STT", 6), ("Mã đơn vị", 10), (f"Tên {words['one']}", 28)]
     heads += [(m.name, 16) for m in measures]
     for column, (text, width) in enumerate(heads, start=2):
         _style(ws.cell(5, column, text), bold=True, fill=HEADER_FILL, align=CENTER)
@@ -352,7 +408,7 @@ def _write_members_sheet(ws: Worksheet, plan: Plan, unit_code: str, level: str) 
         ws.cell(1, column, MEASURE_PREFIX + measure.id)
         _style(ws.cell(6, column, measure.unit), align=CENTER)
         _style(ws.cell(7, column, _member_requirements(plan, measure.id)), align=CENTER)
-        ranges[measure.id] = f"{quote_sheetname(MEMBERS_SHEET)}!${letter}${first}:${letter}${end}"
+        ranges[measure.id] = f"{quote_sheetname(sheets.members)}!${letter}${first}:${letter}${end}"
         if units:
             validations.add(measure, False, f"{letter}{first}:{letter}{end}")
     for row, unit in enumerate(units, start=first):

@@ -19,8 +19,6 @@ from .. import formats
 from ..model import Catalogue, Indicator, Kind, Measure, Period, Plan
 from ..vntext import name_key, read_name
 
-# The level whose associations send the city their figures; grassroots figures come with them.
-SUBMITTING_LEVEL = "district"
 # A figure ten times last year's (or a tenth of it) is worth a second look; below this size a
 # ratio says little (1 cooperative group after 0 is no typing slip).
 FAR_RATIO = Decimal(10)
@@ -395,24 +393,34 @@ def check_identity(
     return period, ()
 
 
-def find_district(raw: RawSubmission, plan: Plan) -> tuple[str | None, tuple[Problem, ...]]:
-    """The district the file is for: the one its template names, or the one its rows name."""
-    tree, where = plan.tree, Location(raw.file_name)
+def level_problem(plan: Plan, code: str, where: Location, found: str = "", /, **fields: object) -> Problem:
+    """A problem whose words name levels: {submitter_one}, {member_many}, … from the period's levels
+    file (the member words are the generic "đơn vị" where no level is below the submitting one)."""
+    levels = plan.tree.levels
+    words = levels.placeholders(submitter=levels.submits, member=levels.members() or "")
+    return problem(code, where, found, **words, **fields)
+
+
+def find_submitting_unit(raw: RawSubmission, plan: Plan) -> tuple[str | None, tuple[Problem, ...]]:
+    """The submitting unit the file is for (of the level that `submits` in the levels file): the one
+    its template names, or the one its rows name."""
+    tree, where, submits = plan.tree, Location(raw.file_name), plan.tree.levels.submits
     if raw.unit_code is not None:
         code = raw.unit_code
-        if code in tree and tree[code].level == SUBMITTING_LEVEL:
+        if code in tree and tree[code].level == submits:
             return code, ()
-        return None, (problem("template_unit", where, f"“{code}”", code=code),)
+        return None, (level_problem(plan, "template_unit", where, f"“{code}”", code=code),)
     named = {e.unit_code for e in raw.entries if e.unit_code in tree}
-    districts = sorted(c for c in named if tree[c].level == SUBMITTING_LEVEL)
-    if not districts:
-        # Only grassroots rows: their common district, if they have one.
-        districts = sorted({a.code for c in named for a in tree.ancestors(c) if a.level == SUBMITTING_LEVEL})
-    if len(districts) == 1:
-        return districts[0], ()
-    if not districts:
-        return None, (problem("district_unknown", where),)
-    return None, (problem("district_many", where, codes=", ".join(districts)),)
+    owners = sorted(c for c in named if tree[c].level == submits)
+    if not owners:
+        # Only rows of units below the submitting level: their common submitting unit, if any.
+        owners = sorted({a.code for c in named for a in tree.ancestors(c) if a.level == submits})
+    if len(owners) == 1:
+        return owners[0], ()
+    if not owners:
+        example = next((u.code for u in tree.units.values() if u.level == submits), "")
+        return None, (level_problem(plan, "district_unknown", where, example=example),)
+    return None, (level_problem(plan, "district_many", where, codes=", ".join(owners)),)
 
 
 # ---------------------------------------------------------------------------------- figures
@@ -426,8 +434,10 @@ def expected_keys(plan: Plan, district: str) -> list[tuple[str, str]]:
     return keys
 
 
-def _grassroots_codes(plan: Plan, district: str) -> str:
-    return ", ".join(u.code for u in plan.tree.members(district, "grassroots"))
+def _member_codes(plan: Plan, district: str) -> str:
+    """The codes a submitting unit's file may hold besides its own: its members' (itself, if none)."""
+    member = plan.tree.levels.members()
+    return ", ".join(u.code for u in plan.tree.members(district, member)) if member else district
 
 
 def check_unit(plan: Plan, district: str, code: str, where: Location) -> Problem | None:
@@ -435,18 +445,20 @@ def check_unit(plan: Plan, district: str, code: str, where: Location) -> Problem
     tree = plan.tree
     district_title = tree.title(district)
     if code not in tree:
-        return problem(
+        return level_problem(
+            plan,
             "unit_unknown",
             where,
             f"“{code}”",
             code=code,
             district=district_title,
-            codes=_grassroots_codes(plan, district),
+            codes=_member_codes(plan, district),
         )
     if code == district or district in {a.code for a in tree.ancestors(code)}:
         return None
-    owners = [a for a in tree.ancestors(code) if a.level == SUBMITTING_LEVEL]
-    return problem(
+    owners = [a for a in tree.ancestors(code) if a.level == tree.levels.submits]
+    return level_problem(
+        plan,
         "unit_other_district",
         where,
         code,
@@ -454,7 +466,7 @@ def check_unit(plan: Plan, district: str, code: str, where: Location) -> Problem
         unit=tree.title(code),
         owner=tree.title(owners[0].code) if owners else tree.title(code),
         district=district_title,
-        codes=_grassroots_codes(plan, district),
+        codes=_member_codes(plan, district),
     )
 
 
@@ -504,7 +516,8 @@ def _check_entry(entry: Entry, plan: Plan, first: Mapping[tuple[str, str], Locat
         return problem("measure_unknown", loc, f"“{entry.measure}”", measure=entry.measure)
     label = describe_measure(catalogue, measure.id)
     if plan.tree[entry.unit_code].level != measure.level:
-        return problem("measure_wrong_level", loc, "", label, level=level_word(measure.level), unit=unit)
+        level = level_word(plan, measure.level)
+        return problem("measure_wrong_level", loc, "", label, level=level, unit=unit)
     previous = first.get((entry.unit_code, entry.measure))
     if previous is not None:
         return problem(
@@ -513,8 +526,10 @@ def _check_entry(entry: Entry, plan: Plan, first: Mapping[tuple[str, str], Locat
     return None
 
 
-def level_word(level: str) -> str:
-    return {"district": "quận, huyện Hội", "grassroots": "cơ sở Hội"}.get(level, level)
+def level_word(plan: Plan, level: str) -> str:
+    """The level's association word from the levels file ("quận, huyện Hội"); the id where it has none."""
+    levels = plan.tree.levels
+    return levels.words(level)["association"] if level in levels.levels else level
 
 
 def check_missing(plan: Plan, district: str, seen: set[tuple[str, str]], file_name: str) -> list[Problem]:
@@ -529,7 +544,8 @@ def check_missing(plan: Plan, district: str, seen: set[tuple[str, str]], file_na
         has_any = any(c == code for c, _ in seen)
         if not has_any and code != district:
             problems.append(
-                problem(
+                level_problem(
+                    plan,
                     "unit_missing",
                     where,
                     code=code,
@@ -568,7 +584,10 @@ def _check_constraint(readings: Readings, plan: Plan, code: str, lhs: tuple[str,
         # "$units.grassroots": how many units of that level the tree gives this unit.
         level = rhs.removeprefix(UNITS_RHS)
         limit = Decimal(len(plan.tree.members(code, level)))
-        rhs_name, rhs_where = f"số {level_word(level)} của {plan.tree.title(code)} trong danh sách đơn vị", ""
+        rhs_name, rhs_where = (
+            f"số {level_word(plan, level)} của {plan.tree.title(code)} trong danh sách đơn vị",
+            "",
+        )
     elif (code, rhs) in values:
         limit, rhs_name = values[(code, rhs)], lower_first(catalogue.measures[rhs].name)
         rhs_where = f", {readings.locations[(code, rhs)].describe()}"
@@ -753,7 +772,7 @@ def check_submission(
 ) -> Verdict:
     """Check one readable file of a known period: units, figures, rules, names and last year."""
     problems = [*raw.problems, *identity_problems]
-    district, found = find_district(raw, plan)
+    district, found = find_submitting_unit(raw, plan)
     problems += found
     if district is None:
         return Verdict(plan.period.id, None, (), tuple(problems))
