@@ -204,7 +204,8 @@ def test_the_city_report_compares_its_communes_in_their_words(project, tmp_path)
     )
     header, districts = render_header(report), render_districts(report)
     assert "KẾT QUẢ CÁC XÃ, PHƯỜNG" in districts and "Xếp hạng các xã, phường" in districts
-    assert "Tóm tắt kết quả từng xã, phường" in districts
+    assert "Kết quả thực hiện chỉ tiêu của các xã, phường" in districts
+    assert "Số chỉ tiêu đạt, vượt của các xã, phường" in districts
     # A commune's targets are sample ones: its report's note names the communes, and no level below.
     commune = compute_report(unit_report_inputs(shared, "31150", project / "params", {}))
     commune_header = render_header(commune)
