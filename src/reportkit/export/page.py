@@ -92,6 +92,11 @@ TAG = re.compile(r"<[^>]*>")
 TABLE_TAG = re.compile(r"<(/?)table\b([^>]*)>", re.IGNORECASE)
 # The page's frame is laid out with tables (header block, closing): columns, not data to scroll.
 FRAME_TABLE = re.compile(r'\bclass="[^"]*\brk-(header|closing)\b')
+ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL | re.IGNORECASE)
+CELL = re.compile(r"<t[hd]\b", re.IGNORECASE)
+# A table of this many columns squeezed into a phone's width wraps every name after each word:
+# there it keeps a readable width and scrolls in its box (report.css, .rk-table-box.rk-wide).
+WIDE_TABLE_COLUMNS = 5
 INDEX_LINK = "index.html"
 
 
@@ -122,21 +127,29 @@ def number_sections(page: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def wrap_tables(page: str) -> str:
-    """Put each outermost data table in a div.rk-table-box (report.css lets it scroll on screen)."""
-    parts, depth, wrapped, position = [], 0, False, 0
+    """Put each outermost data table in a div.rk-table-box (report.css lets it scroll on screen),
+    marked rk-wide if it has WIDE_TABLE_COLUMNS columns or more."""
+    parts, depth, opened, position = [], 0, -1, 0
     for tag in TABLE_TAG.finditer(page):
         closing, attributes = tag.group(1) == "/", tag.group(2)
         if not closing:
             if depth == 0 and not FRAME_TABLE.search(attributes):
-                parts += [page[position : tag.start()], '<div class="rk-table-box">']
-                position, wrapped = tag.start(), True
+                parts.append(page[position : tag.start()])
+                position = opened = tag.start()
             depth += 1
         elif depth:
             depth -= 1
-            if depth == 0 and wrapped:
-                parts += [page[position : tag.end()], "</div>"]
-                position, wrapped = tag.end(), False
+            if depth == 0 and opened >= 0:
+                table = page[opened : tag.end()]
+                parts += [f'<div class="{_table_box_class(table)}">', table, "</div>"]
+                position, opened = tag.end(), -1
     return "".join(parts) + page[position:]
+
+
+def _table_box_class(table: str) -> str:
+    first_row = ROW.search(table)
+    columns = len(CELL.findall(first_row.group())) if first_row else 0
+    return "rk-table-box rk-wide" if columns >= WIDE_TABLE_COLUMNS else "rk-table-box"
 
 
 def render_nav(sections: list[tuple[str, str]], stem: str | None) -> str:
