@@ -11,11 +11,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import ROOT
+from test_e2e import six_months  # noqa: F401  (a fixture: the reports this module opens)
 
-from reportkit.build.plan import BuildOptions, build_period
 from reportkit.export.pdf import BROWSER_ARGS, find_browser
-from reportkit.paths import ProjectPaths
 
 pytestmark = pytest.mark.e2e
 
@@ -41,16 +39,9 @@ CONTENTS = """() => [...document.querySelectorAll('.rk-toc a')].map(a => {
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory, sample_store) -> Path:
-    out = tmp_path_factory.mktemp("outputs")
-    _, results = build_period(
-        ProjectPaths.at(ROOT, outputs_dir=out, store_dir=sample_store),
-        "2022-FY",
-        ["92", "917"],
-        options=BuildOptions(strict=True),
-    )
-    assert all(r.ok for r in results), [(r.job.stem, r.error) for r in results if not r.ok]
-    return out / "2022-FY"
+def folder(six_months) -> Path:  # noqa: F811  (the fixture imported above)
+    """The six-month reports of the city and of Ô Môn, as test_e2e builds them."""
+    return six_months
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +139,6 @@ def test_the_index_links_every_report_and_says_how_it_stands(browser, folder):
         assert all(f.is_file() for f in files)
         statuses = page.eval_on_selector_all(".status", "ss => ss.map(s => s.textContent.trim())")
         assert len(statuses) == 2 and set(statuses) <= {"DỰ THẢO", "ĐÃ CẬP NHẬT"}
-        assert page.eval_on_selector("h1", "h => h.textContent") == "Báo cáo kỳ năm 2022"
+        assert page.eval_on_selector("h1", "h => h.textContent") == "Báo cáo kỳ 6 tháng đầu năm 2022"
     finally:
         page.close()
