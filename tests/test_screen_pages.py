@@ -8,11 +8,14 @@ import time
 
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from tinyproject import make_project, set_figure
 
 from reportkit.build.manifest import BUILT, FAILED, Entry, Manifest
+from reportkit.build.plan import BuildOptions, build_period
 from reportkit.export import index as report_index
 from reportkit.export import page as report_page
 from reportkit.model import Period
+from reportkit.paths import ProjectPaths
 
 PAGE = """<main class="rk-page"><!-- rk-nav -->
 <table class="rk-header"><tr><td>HỘI NÔNG DÂN</td><td>CỘNG HÒA</td></tr></table>
@@ -77,8 +80,6 @@ def test_the_exported_page_carries_the_navigation_once():
 
 # ---------- the index ----------
 
-SHARED = {"kit": "k1", "wording": "w1", "catalogue": "c1"}
-
 
 def entry(stem: str, **changes) -> Entry:
     unit = stem.split("-")[0]
@@ -87,7 +88,6 @@ def entry(stem: str, **changes) -> Entry:
         "title": f"Đơn vị {unit}",
         "status": BUILT,
         "key": "key",
-        "inputs": {**SHARED, "figures": f"f-{unit}"},
         "built_at": "2026-12-02T10:40:00+00:00",
     }
     return Entry(stem=stem, **{**fields, **changes})
@@ -110,10 +110,11 @@ def folder(tmp_path):
     return tmp_path
 
 
-def write_index(folder, entries):
+def write_index(folder, entries, stale=()):
     manifest = Manifest(folder, "2022-FY", {e.stem: e for e in entries})
     period = Period("2022-FY", 2022, 12, "tong_ket", "năm 2022", "org/units-2022.csv")
-    return report_index.write_index(folder, period, ["92", "917", "918", "919", "923"], manifest).read_text()
+    rows = report_index.describe_rows(folder, ["92", "917", "918", "919", "923"], manifest, stale)
+    return report_index.render_index(period, rows)
 
 
 def row_of(index: str, code: str) -> str:
@@ -129,11 +130,11 @@ def test_the_index_says_of_each_report_whether_it_is_current_draft_failed_or_sta
             entry(
                 "918-bt", status=FAILED, error="ValueError: hỏng", last_good_at="2026-12-01T03:05:00+00:00"
             ),
-            # Built before the wording changed (the newest build has w1), then not built again.
-            entry("919-cr", inputs={**SHARED, "wording": "w0"}, built_at="2026-12-01T01:00:00+00:00"),
+            entry("919-cr"),  # its inputs changed since (find_stale says so)
             entry("923-tn", status=FAILED, error="KeyError: x"),  # never built: nothing to link
             entry("930-cu"),  # a unit the tree no longer has
         ],
+        stale={"919-cr"},
     )
     assert "ĐÃ CẬP NHẬT" in row_of(index, "92") and "DỰ THẢO" not in row_of(index, "92")
     assert "DỰ THẢO" in row_of(index, "917") and "chưa có phần II" in row_of(index, "917")
@@ -161,3 +162,18 @@ def test_a_built_report_whose_files_are_gone_is_not_current(folder):
     (folder / "92-tp.pdf").unlink()
     index = write_index(folder, [entry("92-tp")])
     assert "CHƯA CẬP NHẬT" in row_of(index, "92") and "92-tp.pdf" not in index
+
+
+@pytest.mark.e2e
+def test_after_a_build_of_one_unit_the_index_calls_stale_the_reports_whose_figures_changed(tmp_path):
+    project = make_project(tmp_path)
+    paths = ProjectPaths.at(project)
+    options = BuildOptions(strict=True)
+    build_period(paths, "2022-FY", ["92", "917", "918"], options=options)
+    set_figure(project, "2022-FY", "917", "new_members", "1234")
+    set_figure(project, "2022-FY", "918", "new_members", "4321")
+    build_period(paths, "2022-FY", ["917"], options=options)
+    index = (project / "outputs" / "2022-FY" / "index.html").read_text(encoding="utf-8")
+    assert "ĐÃ CẬP NHẬT" in row_of(index, "917")  # just built
+    assert "CHƯA CẬP NHẬT" in row_of(index, "918")  # its own figure changed
+    assert "CHƯA CẬP NHẬT" in row_of(index, "92")  # the city adds up 917 and 918

@@ -194,7 +194,7 @@ def build_period(
             run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
             results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / INDEX_FILE).is_file():
-            write_index(out_dir, plan.period, list(plan.tree.units), manifest)
+            write_index(paths, plan, manifest)
     return plan.period.id, [results[job.stem] for job in plan.jobs]
 
 
