@@ -146,7 +146,7 @@ def execute_report(task: ReportTask) -> ReportRun:
         with report_timer(task.timeout, enabled=task.engine == "inprocess"), _warnings(task.strict, caught):
             nb, error = run_notebook(task)
             if error is None:
-                html = render_html(nb)
+                html = render_html(nb, stem=task.stem)
     except (Exception, ReportTimeout) as exc:
         error = exc
     notebook = nbformat.writes(nb) if nb is not None else None

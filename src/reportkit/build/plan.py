@@ -195,7 +195,7 @@ def build_period(
             run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
             results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / INDEX_FILE).is_file():
-            write_index(out_dir, plan.period.id, list(plan.tree.units), manifest)
+            write_index(paths, plan, manifest)
         done = [results[job.stem] for job in plan.jobs]
         if all(r.ok for r in done):
             reports = [

@@ -69,16 +69,99 @@ def _report_outputs_only(notebook, resources):
     return notebook, resources
 
 
-def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None) -> str:
+def render_html(notebook: nbformat.NotebookNode, *, title: str | None = None, stem: str | None = None) -> str:
     """Return the report page (one self-contained HTML string) for an executed notebook.
 
     `title` becomes the HTML <title> and so the PDF's document title; without it the
-    notebook's metadata.title, else "Báo cáo". Safe to call from several threads.
+    notebook's metadata.title, else "Báo cáo". `stem` names the report's files: the page then
+    links to its PDF (same folder, same name). Safe to call from several threads.
     """
     resources = {"report_title": title, "font_face_css": font_face_css()}
     with _EXPORT_LOCK:
         html, _ = _exporter().from_notebook_node(notebook, resources=resources)
-    return html
+    return add_navigation(html, stem)
+
+
+# ---------- Reading on a screen: contents, links, tables that scroll in their own box ----------
+
+# The template's place for the navigation (templates/reportkit/index.html.j2).
+NAV_SLOT = "<!-- rk-nav -->"
+SECTION_HEADING = re.compile(r"<h2\b([^>]*)>(.*?)</h2>", re.DOTALL | re.IGNORECASE)
+ID_ATTRIBUTE = re.compile(r'\bid="([^"]*)"')
+TAG = re.compile(r"<[^>]*>")
+TABLE_TAG = re.compile(r"<(/?)table\b([^>]*)>", re.IGNORECASE)
+# The page's frame is laid out with tables (header block, closing): columns, not data to scroll.
+FRAME_TABLE = re.compile(r'\bclass="[^"]*\brk-(header|closing)\b')
+ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL | re.IGNORECASE)
+CELL = re.compile(r"<t[hd]\b", re.IGNORECASE)
+# A table of this many columns squeezed into a phone's width wraps every name after each word:
+# there it keeps a readable width and scrolls in its box (report.css, .rk-table-box.rk-wide).
+WIDE_TABLE_COLUMNS = 5
+INDEX_LINK = "index.html"
+
+
+def add_navigation(page: str, stem: str | None = None) -> str:
+    """The page with an id on each section heading (h2), every data table in a box of its own
+    that scrolls sideways on a narrow screen, and at its top (on screen only) the contents and the
+    links to the report's PDF and to the period's index."""
+    page, sections = number_sections(page)
+    return wrap_tables(page).replace(NAV_SLOT, render_nav(sections, stem), 1)
+
+
+def number_sections(page: str) -> tuple[str, list[tuple[str, str]]]:
+    """Give every h2 an id (keeping one it has); return the page and its (id, heading text) list."""
+    sections: list[tuple[str, str]] = []
+
+    def identify(found: re.Match[str]) -> str:
+        attributes, inner = found.groups()
+        own = ID_ATTRIBUTE.search(attributes)
+        anchor = html_text.unescape(own.group(1)) if own else f"muc-{len(sections) + 1}"
+        text = " ".join(html_text.unescape(TAG.sub(" ", inner)).split())
+        if text:
+            sections.append((anchor, text))
+        if own or not text:
+            return found.group()
+        return f'<h2 id="{anchor}"{attributes}>{inner}</h2>'
+
+    return SECTION_HEADING.sub(identify, page), sections
+
+
+def wrap_tables(page: str) -> str:
+    """Put each outermost data table in a div.rk-table-box (report.css lets it scroll on screen),
+    marked rk-wide if it has WIDE_TABLE_COLUMNS columns or more."""
+    parts, depth, opened, position = [], 0, -1, 0
+    for tag in TABLE_TAG.finditer(page):
+        closing, attributes = tag.group(1) == "/", tag.group(2)
+        if not closing:
+            if depth == 0 and not FRAME_TABLE.search(attributes):
+                parts.append(page[position : tag.start()])
+                position = opened = tag.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0 and opened >= 0:
+                table = page[opened : tag.end()]
+                parts += [f'<div class="{_table_box_class(table)}">', table, "</div>"]
+                position, opened = tag.end(), -1
+    return "".join(parts) + page[position:]
+
+
+def _table_box_class(table: str) -> str:
+    first_row = ROW.search(table)
+    columns = len(CELL.findall(first_row.group())) if first_row else 0
+    return "rk-table-box rk-wide" if columns >= WIDE_TABLE_COLUMNS else "rk-table-box"
+
+
+def render_nav(sections: list[tuple[str, str]], stem: str | None) -> str:
+    """The screen-only navigation: back to the index, the PDF, then the sections."""
+    escape = functools.partial(html_text.escape, quote=True)
+    links = [f'<a href="{INDEX_LINK}">← Danh sách báo cáo</a>']
+    if stem:
+        links.append(f'<a href="{escape(stem)}.pdf">Bản PDF để in</a>')
+    items = "".join(f'<li><a href="#{escape(anchor)}">{escape(text)}</a></li>' for anchor, text in sections)
+    contents = f'<p class="rk-nav-title">Mục lục</p><ul class="rk-toc">{items}</ul>' if items else ""
+    links_line = f'<p class="rk-nav-links">{" · ".join(links)}</p>'
+    return f'<nav class="rk-nav" aria-label="Mục lục">{links_line}{contents}</nav>'
 
 
 def stream_log(notebook: nbformat.NotebookNode) -> str:
