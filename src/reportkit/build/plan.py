@@ -28,6 +28,7 @@ from ..paths import (
     log_name,
     periods_file,
     unit_params_file,
+    wording_file,
 )
 from ..report.fonts import printed_params
 from ..report.inputs import (
@@ -35,6 +36,7 @@ from ..report.inputs import (
     check_period_texts,
     check_project,
     known_period,
+    load_identity,
     load_org_tree,
     load_periods,
 )
@@ -104,6 +106,12 @@ def plan_build(
     jobs = tuple(_job(paths, tree, code, period, defaults) for code in codes)
     previous = periods.get(current.same_period_last_year or "")
     return Plan(current, previous, tree, jobs)
+
+
+def index_owner(paths: ProjectPaths, tree: OrgTree) -> str:
+    """Whose reports the index lists: "<organisation> Thành phố Cần Thơ" (the data names it)."""
+    identity = load_identity(wording_file(paths.data_dir))
+    return ", ".join(identity.of(tree.title(root.code)) for root in tree.roots())
 
 
 def _job(paths: ProjectPaths, tree: OrgTree, code: str, period: str, defaults: Mapping[str, Any]) -> Job:
@@ -194,7 +202,8 @@ def build_period(
             run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
             results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / INDEX_FILE).is_file():
-            write_index(out_dir, plan.period.id, list(plan.tree.units), manifest)
+            owner = index_owner(paths, plan.tree)
+            write_index(out_dir, plan.period.id, list(plan.tree.units), manifest, owner)
     return plan.period.id, [results[job.stem] for job in plan.jobs]
 
 

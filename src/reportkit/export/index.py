@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 FRAGMENTS_DIR = Path(__file__).resolve().parents[1] / "templates" / "fragments"
 
 
-def write_index(out_dir: Path, period: str, unit_order: Sequence[str], manifest: Manifest) -> Path:
-    """Write the index, its reports in the tree's order (units the tree no longer has last)."""
+def write_index(
+    out_dir: Path, period: str, unit_order: Sequence[str], manifest: Manifest, owner: str = ""
+) -> Path:
+    """Write the index, its reports in the tree's order (units the tree no longer has last); its
+    title names `owner`, the association whose reports they are."""
     import jinja2
 
     order = {code: position for position, code in enumerate(unit_order)}
@@ -27,6 +30,7 @@ def write_index(out_dir: Path, period: str, unit_order: Sequence[str], manifest:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(FRAGMENTS_DIR), autoescape=True)
     html = env.get_template("index.html.j2").render(
         period=period,
+        owner=owner,
         results=entries,
         kept={e.stem: manifest.kept_note(e.stem) for e in entries},
         built_at=dt.datetime.now().strftime("%d/%m/%Y %H:%M"),

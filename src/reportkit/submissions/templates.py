@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
-import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -133,7 +131,7 @@ def build_workbook(plan: Plan, unit_code: str, now: dt.datetime | None = None) -
     _write_district_sheet(district, plan, unit_code, ranges)
     _write_identity(wb.create_sheet(IDENTITY_SHEET), plan, unit_code)
     title = plan.tree.title(unit_code)
-    wb.properties.title = f"Mẫu biểu số liệu {plan.period.label} - Hội Nông dân {title}"
+    wb.properties.title = f"Mẫu biểu số liệu {plan.period.label} - {plan.identity.of(title)}"
     wb.properties.subject = f"{plan.period.id} {unit_code}"
     wb.properties.creator = f"reportkit {__version__}"
     wb.properties.created = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -173,13 +171,13 @@ def _protect(ws: Worksheet) -> None:
 
 def _header_lines(plan: Plan, unit_code: str, heading: str) -> list[str]:
     return [
-        f"HỘI NÔNG DÂN {plan.tree.title(unit_code).upper()} (mã {unit_code})",
+        f"{plan.identity.of(plan.tree.title(unit_code)).upper()} (mã {unit_code})",
         f"{heading} - {plan.period.label.upper()} (kỳ {plan.period.id})",
     ]
 
 
 def _write_instructions(ws: Worksheet, plan: Plan, unit_code: str) -> None:
-    words = yaml.safe_load(resources.files("reportkit").joinpath("data", "template.yaml").read_text("utf-8"))
+    words = plan.template_words
     roots = [a for a in plan.tree.ancestors(unit_code) if not a.parent_code]
     fields = {
         "city": plan.tree.title(roots[0].code).upper() if roots else "",
@@ -187,6 +185,9 @@ def _write_instructions(ws: Worksheet, plan: Plan, unit_code: str) -> None:
         "period_label": plan.period.label,
         "period_id": plan.period.id,
         "unit_title": plan.tree.title(unit_code),
+        "organisation_upper": plan.identity.name.upper(),
+        "unit_organisation": plan.identity.of(plan.tree.title(unit_code)),
+        "submission_office": plan.identity.submission_office,
         "unit_code": unit_code,
         "district_sheet": DISTRICT_SHEET,
         "members_sheet": MEMBERS_SHEET,
