@@ -69,6 +69,7 @@ FIGURE_COLUMNS = ("period", "unit_code", "measure", "value")
 PERIOD_FIELDS = ("year", "months", "review", "label", "org")
 IDENTITY_SECTION = "organisation"  # of the wording file: who the organisation is
 IDENTITY_FIELDS = ("name", "national_body", "document_symbol", "issuer", "submission_office")
+TEMPLATE_WORDS = {"title": list, "unit_line": str, "heading": str, "steps": list, "footer": str}
 
 
 def load_org_tree(units_path: Path, levels_path: Path) -> OrgTree:
@@ -542,6 +543,14 @@ def load_identity(wording_path: Path) -> Identity:
     return Identity(**{name: " ".join(clean_text(text).split()) for name, text in fields.items()})
 
 
+def load_template_words(path: Path) -> dict[str, Any]:
+    """The words of the templates' instructions sheet, each part there and of its kind."""
+    words = read_yaml(path)
+    for name, kind in TEMPLATE_WORDS.items():
+        require(words, path, (name,), kind)
+    return words
+
+
 def load_plan(data_dir: str | Path, period_id: str) -> Plan:
     """What asking for, or checking, one period's figures needs."""
     data_dir = Path(data_dir)
@@ -560,7 +569,7 @@ def load_plan(data_dir: str | Path, period_id: str) -> Plan:
         catalogue=catalogue,
         targets=targets,
         identity=load_identity(wording_file(data_dir)),
-        template_words=read_yaml(template_wording_file(data_dir)),
+        template_words=load_template_words(template_wording_file(data_dir)),
     )
 
 
@@ -607,7 +616,7 @@ def check_project(data_dir: str | Path, params_dir: str | Path | None = None) ->
             catalogue = catalogues[planned.catalogue]
             load_plan_targets(data_dir / period.targets, catalogue, catalogue_path, trees[period.org])
     load_identity(wording_file(data_dir))
-    read_yaml(template_wording_file(data_dir))
+    load_template_words(template_wording_file(data_dir))
     for figures_file in sorted(_named_figures_files(params_dir)):
         # A missing file is only the reports that name it failing (each says so), not the command.
         if not figures_file.endswith(STORE_DB_SUFFIX) and (data_dir / figures_file).is_file():
