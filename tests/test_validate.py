@@ -326,5 +326,5 @@ def test_a_csv_names_its_district_by_its_rows():
     ],
 )  # fmt: skip
 def test_identity(raw, expected, code, message):
-    period, [p] = check_identity(raw, PERIODS, expected, "1")
+    period, [p] = check_identity(raw, PERIODS, expected, "1", PLAN.identity.issuer)
     assert period is None and p.code == code and p.message == message

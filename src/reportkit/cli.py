@@ -26,7 +26,7 @@ from .build.spec import (
     PlanSummary,
 )
 from .errors import DataError, ReportKitError, StoreError
-from .paths import EXECUTED_DIR, INDEX_FILE, MANIFEST_FILE, ProjectPaths, log_name
+from .paths import EXECUTED_DIR, INDEX_FILE, MANIFEST_FILE, WORDING_FILE, ProjectPaths, log_name
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -167,10 +167,21 @@ PERIOD_HELP = "mã kỳ báo cáo trong data/periods.yaml, ví dụ 2022-FY"
 BROWSER_HELP = "trình duyệt Chromium/Chrome/Edge để in PDF (mặc định: tìm trên PATH)"
 
 
+def _whose_kit() -> str:
+    """ " của <issuer>" when the working directory is a project that names its organisation: the
+    help is printed before --root is read, so only the usual place is looked at (else nothing)."""
+    from .report.inputs import load_identity
+
+    try:
+        return f" của {load_identity(ProjectPaths.at(Path.cwd()).data_dir / WORDING_FILE).issuer}"
+    except (DataError, OSError):
+        return ""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = VietnameseParser(
         prog="reportkit",
-        description="Bộ công cụ báo cáo của Hội Nông dân thành phố Cần Thơ: gửi mẫu biểu, nhận số liệu, "
+        description=f"Bộ công cụ báo cáo{_whose_kit()}: gửi mẫu biểu, nhận số liệu, "
         "truy nguồn số liệu, lập báo cáo.",
     )
     parser.add_argument(

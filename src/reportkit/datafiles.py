@@ -33,7 +33,7 @@ YAML_PROBLEMS = (
     (
         "mapping values are not allowed",
         "có dấu hai chấm (:) ở chỗ không được phép. Nếu chữ có dấu hai chấm, đặt cả chữ trong "
-        'ngoặc kép, ví dụ: tên: "Hội: cơ sở"',
+        'ngoặc kép, ví dụ: tên: "Ghi chú: cơ sở"',
     ),
     ("could not find expected ':'", "thiếu dấu hai chấm (:) sau tên mục, hoặc một dòng bị ngắt giữa chừng"),
     ("cannot start any token", "có ký tự không được phép ở đầu một giá trị (dấu tab, @ hoặc `)"),

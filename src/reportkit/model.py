@@ -326,13 +326,31 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Who the organisation is, as its project's wording file says (nothing of it is in code)."""
+
+    name: str = ""  # before a unit's title: "<name> Quận Ô Môn"
+    national_body: str = ""  # over the committee's name on every report
+    document_symbol: str = ""  # "Số …-<symbol>" when the unit's parameters give none
+    issuer: str = ""  # who sends the templates and checks the files that come back
+    submission_office: str = ""  # where the units send their files
+
+    def of(self, unit_title: str) -> str:
+        """A unit's association by name: "<name> Quận Ô Môn" (the title alone without a name)."""
+        return f"{self.name} {unit_title}".strip()
+
+
+@dataclass(frozen=True)
 class Plan:
-    """What asking for, or checking, one period's figures needs: its tree, catalogue and targets."""
+    """What asking for, or checking, one period's figures needs: its tree, catalogue and targets,
+    and who asks (the organisation's identity and the templates' wording)."""
 
     period: Period
     tree: OrgTree
     catalogue: Catalogue
     targets: Mapping[tuple[str, str], Target]
+    identity: Identity = Identity()
+    template_words: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from pathlib import Path
 # Under data/
 PERIODS_FILE = "periods.yaml"
 LEVELS_KEY = "levels"  # a period's levels file, named in periods.yaml beside its units file (`org`)
-WORDING_FILE = "wording/vi.yaml"
+WORDING_FILE = "wording/vi.yaml"  # the reports' words; its `organisation` section is who the organisation is
+TEMPLATE_WORDING_FILE = "wording/template.yaml"  # the words of the templates' instructions sheet
 SAMPLE_FIGURES = "sample/figures.csv"  # the sample figures, as a CSV file
 SAMPLE_SUBMISSIONS = "sample/submissions"  # the sample district submissions
 
@@ -53,6 +54,10 @@ def levels_file(data_dir: str | os.PathLike[str], name: str) -> Path:
 
 def wording_file(data_dir: str | os.PathLike[str]) -> Path:
     return Path(data_dir) / WORDING_FILE
+
+
+def template_wording_file(data_dir: str | os.PathLike[str]) -> Path:
+    return Path(data_dir) / TEMPLATE_WORDING_FILE
 
 
 def defaults_file(params_dir: str | os.PathLike[str]) -> Path:

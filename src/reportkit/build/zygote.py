@@ -28,7 +28,7 @@ from . import engine  # noqa: E402
 
 # Made-up words and numbers, never a unit's: the warm-up must leave no report's data in
 # the process every report is forked from.
-WARM_UP_TEXT = "Chỉ tiêu mẫu: Hội viên được hỗ trợ vốn, Quỹ Hỗ trợ nông dân"
+WARM_UP_TEXT = "Chỉ tiêu mẫu: thành viên được hỗ trợ vốn, Quỹ hỗ trợ đời sống"
 
 
 def _warm_up_results() -> list[Result]:

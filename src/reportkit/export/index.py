@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..files import write_atomic
-from ..paths import INDEX_FILE
+from ..paths import INDEX_FILE, wording_file
 
 if TYPE_CHECKING:
     from ..build.manifest import Entry, Manifest
     from ..build.plan import Plan
-    from ..model import Period
+    from ..model import OrgTree, Period
     from ..paths import ProjectPaths
 
 FRAGMENTS_DIR = Path(__file__).resolve().parents[1] / "templates" / "fragments"
@@ -94,14 +94,23 @@ def describe_rows(
     return rows
 
 
-def render_index(period: Period, rows: Sequence[IndexRow]) -> str:
-    """The index page of `period` with these rows."""
+def describe_owner(paths: ProjectPaths, tree: OrgTree) -> str:
+    """Whose reports the index lists: "<organisation> Thành phố Cần Thơ" (the data names it)."""
+    from ..report.inputs import load_identity
+
+    identity = load_identity(wording_file(paths.data_dir))
+    return ", ".join(identity.of(tree.title(root.code)) for root in tree.roots())
+
+
+def render_index(period: Period, rows: Sequence[IndexRow], owner: str = "") -> str:
+    """The index page of `period` with these rows; its title names `owner`, whose reports they are."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(FRAGMENTS_DIR), autoescape=True)
     return env.get_template("index.html.j2").render(
         period=period,
         rows=rows,
+        owner=owner,
         built_at=format_local_time(dt.datetime.now(dt.UTC).isoformat()),
         version=__version__,
     )
@@ -112,4 +121,5 @@ def write_index(paths: ProjectPaths, plan: Plan, manifest: Manifest) -> Path:
     (units the tree no longer has last)."""
     out_dir = paths.outputs(plan.period.id)
     rows = describe_rows(out_dir, list(plan.tree.units), manifest, find_stale(paths, plan, manifest))
-    return write_atomic(out_dir / INDEX_FILE, render_index(plan.period, rows))
+    owner = describe_owner(paths, plan.tree)
+    return write_atomic(out_dir / INDEX_FILE, render_index(plan.period, rows, owner))

@@ -87,7 +87,7 @@ def _sample_notes(report: ReportData) -> list[str]:
 def render_header(report: ReportData) -> str:
     """The two header blocks, the title and the opening paragraph."""
     inputs, words = report.inputs, report.inputs.wording
-    header, title = words["header"], words["title"]
+    header, title, organisation = words["header"], words["title"], words["organisation"]
     unit_title = inputs.tree.title(inputs.unit_code)
     place = inputs.params.get("place") or inputs.tree[inputs.unit_code].name
     year = inputs.period.year
@@ -97,12 +97,15 @@ def render_header(report: ReportData) -> str:
         sample=inputs.figures.is_sample,
         sample_mark=words["sample"]["mark"],
         draft=describe_draft(inputs),
-        organisation=header["organisation"],
-        committee=[render_text(line, unit_title=unit_title) for line in header["committee"]],
+        organisation=render_text(header["organisation"], organisation=organisation),
+        committee=[
+            render_text(line, unit_title=unit_title, organisation=organisation)
+            for line in header["committee"]
+        ],
         number=render_text(
             header["number"],
             number=inputs.params.get("doc_number", ""),
-            symbol=inputs.params.get("doc_symbol", "BC/HND"),
+            symbol=inputs.params.get("doc_symbol") or organisation["document_symbol"],
         ),
         nation=header["nation"],
         motto=header["motto"],
@@ -114,6 +117,7 @@ def render_header(report: ReportData) -> str:
             words["intro"],
             year=year,
             unit_title=unit_title,
+            organisation=organisation,
             review_word=words["review_word"][review],
             period_label=inputs.period.label,
         ),

@@ -30,6 +30,7 @@ from ..model import (
     Field,
     Figure,
     FigureSet,
+    Identity,
     Indicator,
     Kind,
     Level,
@@ -54,6 +55,7 @@ from ..paths import (
     narrative_name,
     periods_file,
     store_db,
+    template_wording_file,
     unit_params_file,
     wording_file,
 )
@@ -69,6 +71,16 @@ UNIT_COLUMNS = ("code", "name", "kind", "parent_code")
 TARGET_COLUMNS = ("unit_code", "indicator_id", "target", "basis")
 FIGURE_COLUMNS = ("period", "unit_code", "measure", "value")
 PERIOD_FIELDS = ("year", "months", "review", "label", "org", LEVELS_KEY)
+IDENTITY_SECTION = "organisation"  # of the wording file: who the organisation is
+IDENTITY_FIELDS = ("name", "national_body", "document_symbol", "issuer", "submission_office")
+TEMPLATE_WORDS = {
+    "sheets": dict,
+    "title": list,
+    "unit_line": str,
+    "heading": str,
+    "steps": list,
+    "footer": str,
+}
 
 
 def load_levels(path: Path) -> Levels:
@@ -561,6 +573,22 @@ def catalogue_period(periods: Mapping[str, Period], period_id: str) -> Period:
     raise DataError(f"Kỳ {period_id} không có danh mục chỉ tiêu, và không kỳ nào so sánh với nó")
 
 
+def load_identity(wording_path: Path) -> Identity:
+    """Who the organisation is: the `organisation` section of the wording file, each field a text
+    (a missing or malformed one is a DataError naming the file, the field and its line)."""
+    wording = read_yaml(wording_path)
+    fields = {name: require(wording, wording_path, (IDENTITY_SECTION, name), str) for name in IDENTITY_FIELDS}
+    return Identity(**{name: " ".join(clean_text(text).split()) for name, text in fields.items()})
+
+
+def load_template_words(path: Path) -> dict[str, Any]:
+    """The words of the templates' instructions sheet, each part there and of its kind."""
+    words = read_yaml(path)
+    for name, kind in TEMPLATE_WORDS.items():
+        require(words, path, (name,), kind)
+    return words
+
+
 def load_plan(data_dir: str | Path, period_id: str) -> Plan:
     """What asking for, or checking, one period's figures needs."""
     data_dir = Path(data_dir)
@@ -573,7 +601,14 @@ def load_plan(data_dir: str | Path, period_id: str) -> Plan:
     targets = {}
     if period.targets:
         targets = load_plan_targets(data_dir / period.targets, catalogue, catalogue_path, tree)
-    return Plan(period=period, tree=tree, catalogue=catalogue, targets=targets)
+    return Plan(
+        period=period,
+        tree=tree,
+        catalogue=catalogue,
+        targets=targets,
+        identity=load_identity(wording_file(data_dir)),
+        template_words=load_template_words(template_wording_file(data_dir)),
+    )
 
 
 # ----------------------------------------------------------------- submissions (read, not checked)
@@ -619,7 +654,8 @@ def check_project(data_dir: str | Path, params_dir: str | Path | None = None) ->
             catalogue = catalogues[planned.catalogue]
             tree = trees[(period.org, period.levels)]
             load_plan_targets(data_dir / period.targets, catalogue, catalogue_path, tree)
-    read_yaml(wording_file(data_dir))
+    load_identity(wording_file(data_dir))
+    load_template_words(template_wording_file(data_dir))
     for figures_file in sorted(_named_figures_files(params_dir)):
         # A missing file is only the reports that name it failing (each says so), not the command.
         if not figures_file.endswith(STORE_DB_SUFFIX) and (data_dir / figures_file).is_file():

@@ -175,7 +175,8 @@ def _describe_minimum(result, catalogue, tree, wording, common):
         # The report's own unit is the one that must reach the minimum.
         value = catalogue.measures[ind.measure]
         figure = outcome.total
-        self_word = render_text(wording["self_word"], unit_title=tree.title(result.unit_code))
+        title, organisation = tree.title(result.unit_code), wording["organisation"]
+        self_word = render_text(wording["self_word"], unit_title=title, organisation=organisation)
         return render_text(
             sentences["minimum_self"],
             self_word=self_word,

@@ -45,7 +45,8 @@ def render_header(received: Received) -> list[str]:
         lines.append(f"Mã SHA-256: {received.sha256}")
     verdict, plan = received.verdict, received.plan
     if plan and verdict and verdict.unit_code:
-        lines.append(f"Đơn vị: Hội Nông dân {plan.tree.title(verdict.unit_code)} (mã {verdict.unit_code})")
+        unit = plan.identity.of(plan.tree.title(verdict.unit_code))
+        lines.append(f"Đơn vị: {unit} (mã {verdict.unit_code})")
     if plan:
         lines.append(f"Kỳ báo cáo: {plan.period.label} ({plan.period.id})")
     lines.append(f"Kiểm tra lúc: {dt.datetime.now().astimezone().strftime('%d/%m/%Y %H:%M')}")

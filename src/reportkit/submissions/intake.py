@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Period, Plan
-from ..paths import STORE_ARCHIVE, STORE_DB, periods_file, store_db
-from ..report.inputs import load_periods, load_plan
+from ..paths import STORE_ARCHIVE, STORE_DB, periods_file, store_db, wording_file
+from ..report.inputs import load_identity, load_periods, load_plan
 from . import store
 from .read import TEMPLATE_VERSION, read_submission
 from .validate import Location, RawSubmission, Verdict, check_identity, check_submission, problem, reject
@@ -44,6 +44,7 @@ class Plans:
         self.data_dir = data_dir
         self.periods: dict[str, Period] = load_periods(periods_file(data_dir))[0]
         self._plans: dict[str, Plan] = {}
+        self.identity = load_identity(wording_file(data_dir))
 
     def __getitem__(self, period_id: str) -> Plan:
         if period_id not in self._plans:
@@ -122,7 +123,8 @@ def check_raw(
     conn, raw: RawSubmission, plans: Plans, expected_period: str | None
 ) -> tuple[Verdict, Plan | None]:
     """The verdict on a file as read, with the plan of its period when it has one."""
-    period, problems = check_identity(raw, plans.periods, expected_period, TEMPLATE_VERSION)
+    issuer = plans.identity.issuer
+    period, problems = check_identity(raw, plans.periods, expected_period, TEMPLATE_VERSION, issuer)
     if period is None:
         return reject(raw, problems), None
     plan = plans[period]

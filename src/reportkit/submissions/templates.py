@@ -4,13 +4,10 @@ levels file: the districts in 2022), one per unit and period."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
-import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -113,14 +110,9 @@ def submitting_units(plan: Plan) -> list[str]:
     return [u.code for root in plan.tree.roots() for u in plan.tree.members(root.code, submits)]
 
 
-@functools.cache
-def _template_words() -> dict:
-    return yaml.safe_load(resources.files("reportkit").joinpath("data", "template.yaml").read_text("utf-8"))
-
-
 @dataclass(frozen=True)
 class SheetNames:
-    """The data sheets' names, worded from data/template.yaml with the levels file's words."""
+    """The data sheets' names, worded from data/wording/template.yaml with the levels file's words."""
 
     submitter: str  # the submitting unit's own figures ("Số liệu quận, huyện")
     members: str  # one row per unit of the level below it ("Số liệu cơ sở Hội")
@@ -129,7 +121,8 @@ class SheetNames:
 def sheet_names(plan: Plan, member_level: str | None = None) -> SheetNames:
     levels = plan.tree.levels
     fields = levels.placeholders(submitter=levels.submits, member=member_level or levels.members() or "")
-    named = {key: text.format(**fields)[:MAX_SHEET_NAME] for key, text in _template_words()["sheets"].items()}
+    sheets = plan.template_words["sheets"]
+    named = {key: text.format(**fields)[:MAX_SHEET_NAME] for key, text in sheets.items()}
     return SheetNames(named["submitter"], named["members"])
 
 
@@ -167,7 +160,7 @@ def build_workbook(plan: Plan, unit_code: str, now: dt.datetime | None = None) -
     _write_submitter_sheet(own, plan, unit_code, ranges, sheets)
     _write_identity(wb.create_sheet(IDENTITY_SHEET), plan, unit_code)
     title = plan.tree.title(unit_code)
-    wb.properties.title = f"Mẫu biểu số liệu {plan.period.label} - Hội Nông dân {title}"
+    wb.properties.title = f"Mẫu biểu số liệu {plan.period.label} - {plan.identity.of(title)}"
     wb.properties.subject = f"{plan.period.id} {unit_code}"
     wb.properties.creator = f"reportkit {__version__}"
     wb.properties.created = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -207,7 +200,7 @@ def _protect(ws: Worksheet) -> None:
 
 def _header_lines(plan: Plan, unit_code: str, heading: str) -> list[str]:
     return [
-        f"HỘI NÔNG DÂN {plan.tree.title(unit_code).upper()} (mã {unit_code})",
+        f"{plan.identity.of(plan.tree.title(unit_code)).upper()} (mã {unit_code})",
         f"{heading} - {plan.period.label.upper()} (kỳ {plan.period.id})",
     ]
 
@@ -224,7 +217,7 @@ def _steps(steps: list, has_members: bool) -> list[str]:
 def _write_instructions(
     ws: Worksheet, plan: Plan, unit_code: str, sheets: SheetNames, members: str | None
 ) -> None:
-    words = _template_words()
+    words = plan.template_words
     levels = plan.tree.levels
     roots = [a for a in plan.tree.ancestors(unit_code) if not a.parent_code]
     fields = {
@@ -233,6 +226,9 @@ def _write_instructions(
         "period_label": plan.period.label,
         "period_id": plan.period.id,
         "unit_title": plan.tree.title(unit_code),
+        "organisation_upper": plan.identity.name.upper(),
+        "unit_organisation": plan.identity.of(plan.tree.title(unit_code)),
+        "submission_office": plan.identity.submission_office,
         "unit_code": unit_code,
         "submitter_sheet": sheets.submitter,
         "members_sheet": sheets.members,

@@ -27,6 +27,7 @@ EXCEL_ERRORS = frozenset(
     {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
 )
 SAMPLE_SOURCE = "sample"
+DEFAULT_ISSUER = "kit"  # whose templates, when no project names its organisation
 WORKBOOK_KINDS = ("xlsx", "ods", "xls")  # a template saved by Excel or LibreOffice, in any of these
 UNITS_RHS = "$units."  # a constraint's right side counting the unit's units of a level in the tree
 
@@ -367,14 +368,19 @@ def _fail_percent(cell: Cell, measure: Measure, share: tuple[Indicator, str], la
 
 
 def check_identity(
-    raw: RawSubmission, periods: Mapping[str, Period], expected_period: str | None, version: str
+    raw: RawSubmission,
+    periods: Mapping[str, Period],
+    expected_period: str | None,
+    version: str,
+    issuer: str = DEFAULT_ISSUER,
 ) -> tuple[str | None, tuple[Problem, ...]]:
-    """The period a readable file is for, or the problems with what it says it is."""
+    """The period a readable file is for, or the problems with what it says it is (a workbook that is
+    not a template is said not to be one of `issuer`'s, the project's organisation when known)."""
     if any(p.severity is Severity.ERROR for p in raw.problems):
         return None, ()
     where = Location(raw.file_name)
     if raw.kind in WORKBOOK_KINDS and raw.template_version is None:
-        return None, (problem("not_a_template", where),)
+        return None, (problem("not_a_template", where, issuer=issuer),)
     if raw.kind in WORKBOOK_KINDS and raw.template_version != version:
         return None, (
             problem("template_version", where, found_version=raw.template_version, version=version),
