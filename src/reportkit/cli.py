@@ -26,7 +26,7 @@ from .build.spec import (
     PlanSummary,
 )
 from .errors import DataError, ReportKitError, StoreError
-from .paths import EXECUTED_DIR, GUIDE_FILE, INDEX_FILE, MANIFEST_FILE, ProjectPaths, log_name
+from .paths import EXECUTED_DIR, GUIDE_FILE, INDEX_FILE, MANIFEST_FILE, WORDING_FILE, ProjectPaths, log_name
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -741,7 +741,8 @@ def run_new(args: argparse.Namespace, console: Console) -> int:
     )
     console.print(
         f"Cần sửa: danh mục data/{made.catalogue} (tên, nguồn và chỉ tiêu của kế hoạch năm {made.year}); "
-        "ngày báo cáo của các kỳ mới trong data/periods.yaml.",
+        f"ngày báo cáo của các kỳ mới trong data/periods.yaml. Câu chữ (data/{WORDING_FILE}) dùng chung "
+        "cho mọi năm, không cần chép.",
         highlight=False,
     )
     if made.targets:
