@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,7 +240,7 @@ def insert_periods(path: Path, raw: dict, added: dict[str, dict], comment: str) 
         added, allow_unicode=True, sort_keys=False, default_flow_style=False, indent=indent, width=1000
     )
     pad = " " * indent
-    words = _wrap(comment, 100 - indent)
+    words = textwrap.wrap(comment, width=100 - indent)
     new_lines = ["\n", *(f"{pad}# {w}\n" for w in words), *(pad + line for line in block.splitlines(True))]
     edited = "".join(lines[:end] + new_lines + lines[end:])
     expected = copy.deepcopy(raw)
@@ -274,12 +275,6 @@ def _child_indent(lines: Sequence[str]) -> int | None:
     return None
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(text, width=width)
-
-
 def _write_new(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -303,8 +298,10 @@ def start_project(source_root: str | os.PathLike[str], target: str | os.PathLike
     shutil.copytree(source.data_dir, new.data_dir, ignore=_skip_sample(source.data_dir))
     (new.params_dir / UNITS_DIR).mkdir(parents=True)
     (new.params_dir / NARRATIVE_DIR).mkdir()
-    shutil.copyfile(defaults_file(source.params_dir), defaults_file(new.params_dir))
-    shutil.copytree(source.notebooks_dir, new.notebooks_dir, ignore=shutil.ignore_patterns(*SKIPPED))
+    if defaults_file(source.params_dir).is_file():
+        shutil.copyfile(defaults_file(source.params_dir), defaults_file(new.params_dir))
+    if source.notebooks_dir.is_dir():
+        shutil.copytree(source.notebooks_dir, new.notebooks_dir, ignore=shutil.ignore_patterns(*SKIPPED))
     to_edit = files_to_edit(new)
     (new.root / GUIDE_FILE).write_text(describe_guide(new, to_edit, source.root), encoding="utf-8")
     return to_edit
