@@ -26,7 +26,7 @@ from .build.spec import (
     PlanSummary,
 )
 from .errors import DataError, ReportKitError, StoreError
-from .paths import EXECUTED_DIR, INDEX_FILE, MANIFEST_FILE, WORDING_FILE, ProjectPaths, log_name
+from .paths import EXECUTED_DIR, GUIDE_FILE, INDEX_FILE, MANIFEST_FILE, WORDING_FILE, ProjectPaths, log_name
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -319,7 +319,44 @@ def _parser() -> argparse.ArgumentParser:
         help="dựng lại cơ sở dữ liệu của kho từ các tệp gốc đã lưu",
         description="Dựng lại cơ sở dữ liệu của kho từ các tệp gốc đã lưu trong kho.",
     )
+    _add_new_parser(commands)
     return parser
+
+
+def _add_new_parser(commands) -> None:
+    new = commands.add_parser(
+        "new",
+        help="tạo kế hoạch của một năm mới, hoặc thư mục dự án của một tổ chức mới",
+        description="Tạo các tệp của một năm kế hoạch mới từ năm trước, hoặc thư mục dự án của một "
+        "tổ chức mới từ dự án này; không ghi đè tệp nào.",
+    )
+    kinds = new.add_subparsers(dest="new_kind", required=True, metavar="LOẠI", title="các loại")
+    year = kinds.add_parser(
+        "year",
+        help="chép danh mục chỉ tiêu, chỉ tiêu giao và các kỳ của một năm sang năm mới",
+        description="Chép danh mục chỉ tiêu và chỉ tiêu giao của một năm sang tệp của năm mới, thêm các "
+        "kỳ của năm mới vào data/periods.yaml (giữ nguyên chú thích của tệp); chú thích trong các tệp "
+        "mới nói chỗ cần sửa.",
+    )
+    year.add_argument("year", type=int, metavar="NĂM", help="năm mới, ví dụ 2023")
+    year.add_argument(
+        "--from", dest="source_year", type=int, metavar="NĂM", help="năm để chép (mặc định: năm trước đó)"
+    )
+    project = kinds.add_parser(
+        "project",
+        help="tạo thư mục dự án cho một tổ chức mới",
+        description="Tạo thư mục dự án cho một tổ chức mới: chép data/ (trừ dữ liệu mẫu), "
+        "params/defaults.yaml và notebooks/, không có số liệu gửi về, kho hay báo cáo; "
+        f"tệp {GUIDE_FILE} trong đó liệt kê các tệp cần sửa.",
+    )
+    project.add_argument("folder", type=Path, metavar="THƯ_MỤC", help="thư mục mới, chưa có hoặc trống")
+    project.add_argument(
+        "--from",
+        dest="source_root",
+        type=Path,
+        metavar="THƯ_MỤC",
+        help="thư mục dự án để chép (mặc định: --root, tức thư mục hiện tại)",
+    )
 
 
 def describe_changes(result: JobResult) -> str:
@@ -552,6 +589,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         "intake": run_intake,
         "trace": run_trace,
         "rebuild-store": run_rebuild,
+        "new": run_new,
     }
     try:
         return commands[args.command](args, console)
@@ -691,6 +729,40 @@ def run_rebuild(args: argparse.Namespace, console: Console) -> int:
     for r in refused:
         console.print(f"[red]KHÔNG NHẬN[/] {r.file_name}: {r.verdict.errors[0].message}")
     return 1 if refused else 0
+
+
+def run_new(args: argparse.Namespace, console: Console) -> int:
+    from .scaffold import start_project, start_year
+
+    paths = project_paths(args)
+    if args.new_kind == "project":
+        folder = args.folder.resolve()
+        to_edit = start_project(args.source_root or paths.root, folder)
+        console.print(f"Đã tạo dự án mới trong {folder}. Cần sửa các tệp (xem {folder / GUIDE_FILE}):")
+        for number, name in enumerate(to_edit, start=1):
+            console.print(f"  {number}. {name.as_posix()}", highlight=False)
+        return 0
+    check_data(paths)  # the new year starts from files that read
+    made = start_year(paths.data_dir, args.year, args.source_year)
+    console.print(
+        f"Đã tạo kế hoạch năm {made.year} từ năm {made.source_year}: các kỳ {', '.join(made.periods)} "
+        f"trong data/periods.yaml, data/{made.catalogue}"
+        + (f", data/{made.targets}" if made.targets else ""),
+        highlight=False,
+    )
+    console.print(
+        f"Cần sửa: danh mục data/{made.catalogue} (tên, nguồn và chỉ tiêu của kế hoạch năm {made.year}); "
+        f"ngày báo cáo của các kỳ mới trong data/periods.yaml. Câu chữ (data/{WORDING_FILE}) dùng chung "
+        "cho mọi năm, không cần chép.",
+        highlight=False,
+    )
+    if made.targets:
+        console.print(
+            f"[yellow]Lưu ý:[/] data/{made.targets} là chỉ tiêu giao năm {made.source_year}, chép nguyên: "
+            f"phải thay bằng chỉ tiêu giao năm {made.year} trước khi lập báo cáo.",
+            highlight=False,
+        )
+    return 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,10 @@ WORDING_FILE = "wording/vi.yaml"  # the reports' words; its `organisation` secti
 TEMPLATE_WORDING_FILE = "wording/template.yaml"  # the words of the templates' instructions sheet
 SAMPLE_FIGURES = "sample/figures.csv"  # the sample figures, as a CSV file
 SAMPLE_SUBMISSIONS = "sample/submissions"  # the sample district submissions
+SAMPLE_DIR = "sample"  # the sample's files, left out of a new organisation's project
+
+# In a new organisation's project folder (`reportkit new project`): what to edit, in Vietnamese
+GUIDE_FILE = "HƯỚNG DẪN.md"
 
 # Under params/
 DEFAULTS_FILE = "defaults.yaml"
@@ -50,6 +54,16 @@ def periods_file(data_dir: str | os.PathLike[str]) -> Path:
 def levels_file(data_dir: str | os.PathLike[str], name: str) -> Path:
     """A tree's levels file, by the name its periods give it (e.g. "org/levels-2022.yaml")."""
     return Path(data_dir) / name
+
+
+def catalogue_name(year: int) -> str:
+    """A plan year's indicator catalogue, relative to data/ (as periods.yaml names it)."""
+    return f"catalogue/indicators-{year}.yaml"
+
+
+def targets_name(year: int) -> str:
+    """A plan year's targets per unit, relative to data/ (as periods.yaml names it)."""
+    return f"targets/targets-{year}.csv"
 
 
 def wording_file(data_dir: str | os.PathLike[str]) -> Path:
