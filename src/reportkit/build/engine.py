@@ -29,9 +29,6 @@ class OutputCollector:
         self.outputs: list[nbformat.NotebookNode] = []
         self._displays: dict[str, list[nbformat.NotebookNode]] = {}
 
-    def start(self, outputs: list[nbformat.NotebookNode]) -> None:
-        self.outputs = outputs
-
     def add_display(self, data: dict, metadata: dict | None, transient: dict | None, update: bool) -> None:
         display_id = (transient or {}).get("display_id")
         if update:
@@ -64,9 +61,6 @@ class OutputCollector:
             nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=list(traceback))
         )
 
-    def clear(self) -> None:
-        self.outputs.clear()
-
 
 class CapturingPublisher(DisplayPublisher):
     """display() calls become display_data outputs of the running cell."""
@@ -75,7 +69,7 @@ class CapturingPublisher(DisplayPublisher):
         self.shell.collector.add_display(data, metadata, transient, update)
 
     def clear_output(self, wait=False) -> None:
-        self.shell.collector.clear()
+        self.shell.collector.outputs.clear()
 
 
 class CapturingDisplayHook(DisplayHook):
@@ -139,7 +133,7 @@ class ReportShell(InteractiveShell):
     def run_code_cell(self, cell: nbformat.NotebookNode) -> None:
         """Run one code cell, filling its outputs; raise CellError if it fails."""
         cell.outputs = []
-        self.collector.start(cell.outputs)
+        self.collector.outputs = cell.outputs
         cell.execution_count = self.cell_count = self.execution_count
         saved = sys.stdout, sys.stderr, warnings.showwarning
         sys.stdout = StreamCapture(self.collector, "stdout")
@@ -172,7 +166,13 @@ def make_shell() -> ReportShell:
         config.InteractiveShell.colors = "nocolor"
         shell = ReportShell.instance(config=config)
     shell.init_sys_modules()
-    use_inline_figures(shell)
+    # Figures as in a kernel: plt.show() and figures open at a cell's end become outputs. A kernel
+    # sets the backend before matplotlib loads, and the backend hooks itself into the shell when
+    # pyplot first draws; here matplotlib may be loaded already (the warm-up draws the charts),
+    # so the shell switches to it now, as `%matplotlib inline`.
+    default_to_inline_figures()
+    if os.environ["MPLBACKEND"] == INLINE_BACKEND and "matplotlib" in sys.modules:
+        shell.enable_matplotlib("inline")
     return shell
 
 
@@ -180,18 +180,6 @@ def default_to_inline_figures() -> None:
     """Make the inline backend matplotlib's default, unless MPLBACKEND says otherwise (as ipykernel)."""
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = INLINE_BACKEND
-
-
-def use_inline_figures(shell: InteractiveShell) -> None:
-    """Show figures as a kernel does: plt.show() and figures open at a cell's end become outputs.
-
-    A kernel sets the default backend before matplotlib loads, and the backend hooks itself
-    into the shell when pyplot first draws. Here matplotlib may be loaded already (the
-    warm-up draws the charts), so the shell switches to it now, as `%matplotlib inline`.
-    """
-    default_to_inline_figures()
-    if os.environ["MPLBACKEND"] == INLINE_BACKEND and "matplotlib" in sys.modules:
-        shell.enable_matplotlib("inline")
 
 
 class InProcessEngine:
@@ -219,26 +207,23 @@ class InProcessEngine:
         # own back afterwards, or multiprocessing can no longer start processes from it.
         main = sys.modules.get("__main__")
         try:
-            cls._run_cells(nb_man, make_shell())
+            shell = make_shell()
+            for index, cell in enumerate(nb_man.nb.cells):
+                try:
+                    nb_man.cell_start(cell, index)
+                    if cell.cell_type == "code":
+                        shell.run_code_cell(cell)
+                except CellError as exc:
+                    nb_man.cell_exception(cell, cell_index=index, exception=exc)
+                    break
+                finally:
+                    nb_man.cell_complete(cell, cell_index=index)
         finally:
             if main is not None:
                 sys.modules["__main__"] = main
         from ipykernel.ipkernel import IPythonKernel  # what a kernel reports, so both engines write it
 
         nb_man.nb.metadata["language_info"] = dict(IPythonKernel.language_info)
-
-    @staticmethod
-    def _run_cells(nb_man: Any, shell: ReportShell) -> None:
-        for index, cell in enumerate(nb_man.nb.cells):
-            try:
-                nb_man.cell_start(cell, index)
-                if cell.cell_type == "code":
-                    shell.run_code_cell(cell)
-            except CellError as exc:
-                nb_man.cell_exception(cell, cell_index=index, exception=exc)
-                break
-            finally:
-                nb_man.cell_complete(cell, cell_index=index)
 
     @classmethod
     def nb_kernel_name(cls, nb: nbformat.NotebookNode, name: str | None = None) -> str:
