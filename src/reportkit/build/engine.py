@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import warnings
@@ -85,8 +86,9 @@ class CapturingDisplayHook(DisplayHook):
         pass
 
 
-class StreamCapture:
-    """A stand-in for sys.stdout or sys.stderr that records what a cell prints."""
+class StreamCapture(io.TextIOBase):
+    """A stand-in for sys.stdout or sys.stderr that records what a cell prints (as ipykernel's
+    OutStream: a writable text stream, no terminal)."""
 
     def __init__(self, collector: OutputCollector, name: str) -> None:
         self.collector, self.name = collector, name
@@ -95,11 +97,8 @@ class StreamCapture:
         self.collector.add_stream(self.name, text)
         return len(text)
 
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
+    def writable(self) -> bool:
+        return True
 
 
 def show_warning_on_stderr(message, category, filename, lineno, file=None, line=None) -> None:
@@ -151,11 +150,9 @@ class ReportShell(InteractiveShell):
 
 
 def make_shell() -> ReportShell:
-    """The process's shell, with an empty namespace that is also `__main__`, as in a kernel.
-
-    IPython's display() publishes only through the shell singleton, so the shell is that
-    singleton; it keeps no history file, since reports run side by side.
-    """
+    """The process's shell, with an empty namespace that is also `__main__`, as in a kernel. It is
+    IPython's singleton, the only shell display() publishes through; no history file (reports run
+    side by side)."""
     if ReportShell.initialized():
         shell = ReportShell.instance()
         if shell.execution_count > 1:  # it ran cells: empty it (a fresh one needs no reset)
@@ -183,16 +180,12 @@ def default_to_inline_figures() -> None:
 
 
 class InProcessEngine:
-    """Papermill engine `reportkit`: the cells run here, in a fresh IPython namespace.
+    """Papermill engine `reportkit`: the cells run here, in a fresh IPython namespace, with papermill's
+    parameter injection, metadata, per-cell status and error marking; only the kernel is gone.
 
-    It keeps papermill's parameter injection, metadata, per-cell status and error marking;
-    only the kernel is gone. The build runs each report in its own process, so nothing a
-    notebook does can reach another report.
-
-    It follows papermill's engine protocol without subclassing papermill's Engine: papermill
-    loads its engines' entry points while it is itself being imported, so this module must
-    not import papermill at the top.
-    """
+    It follows papermill's engine protocol without subclassing papermill's Engine: papermill loads
+    its engines' entry points while it is itself being imported, so this module must not import
+    papermill at the top."""
 
     @classmethod
     def execute_notebook(cls, nb: nbformat.NotebookNode, kernel_name: str, **kwargs: Any) -> Any:

@@ -72,14 +72,13 @@ class LocalExecutor:
                 self._running.add(pool)
             return future.result()
         except BrokenProcessPool:
-            seconds = time.perf_counter() - started
-            if seconds >= task.timeout:
+            if time.perf_counter() - started >= task.timeout:
                 error = isolate.describe_timeout(task.timeout) + " và đã bị dừng"
             else:
                 error = "Tiến trình báo cáo dừng đột ngột"
-            return ReportRun(task.stem, None, None, error, seconds)
+            return ReportRun(task.stem, None, None, error)
         except Exception as exc:  # the task could not be sent or its result not read back
-            return ReportRun(task.stem, None, None, describe_error(exc), time.perf_counter() - started)
+            return ReportRun(task.stem, None, None, describe_error(exc))
         finally:
             with self._lock:
                 self._running.discard(pool)

@@ -10,7 +10,6 @@ import multiprocessing.connection
 import os
 import signal
 import threading
-import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -47,7 +46,6 @@ class ReportRun:
     notebook: str | None  # the executed notebook as JSON text
     html: str | None
     error: str = ""
-    seconds: float = 0.0
     pdf: bytes | None = None  # set where the PDF is printed next to the notebook (Dask)
     log: str = ""  # what the cells printed or raised: the build log's, never the page's
 
@@ -62,6 +60,7 @@ class ReportRun:
 def run_notebook(task: ReportTask) -> tuple[Any, BaseException | None]:
     """Papermill's execute_notebook without its file writes: the notebook comes back to the
     caller (with papermill's error markers when a cell failed) to be written atomically."""
+    from nbclient.exceptions import CellTimeoutError
     from papermill.engines import papermill_engines
     from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
     from papermill.iorw import load_notebook_node
@@ -87,7 +86,11 @@ def run_notebook(task: ReportTask) -> tuple[Any, BaseException | None]:
             )
         raise_for_execution_errors(nb, None)
     except (Exception, ReportTimeout) as exc:
-        return nb, _as_report_timeout(exc, task.timeout)
+        # A kernel's cell timeout ends its message with a dashed preview of the cell: say what
+        # happened as the in-process alarm does.
+        if isinstance(exc, CellTimeoutError):
+            exc = ReportTimeout(describe_timeout(task.timeout))
+        return nb, exc
     return nb, None
 
 
@@ -95,16 +98,6 @@ def describe_timeout(seconds: float) -> str:
     from ..formats import format_duration
 
     return f"Báo cáo chạy quá thời gian cho phép ({format_duration(seconds)})"
-
-
-def _as_report_timeout(exc: BaseException, seconds: float) -> BaseException:
-    # A kernel's cell timeout (nbclient's CellTimeoutError) ends its message with a dashed
-    # preview of the cell: say what happened as the in-process alarm does.
-    from nbclient.exceptions import CellTimeoutError
-
-    if isinstance(exc, CellTimeoutError):
-        return ReportTimeout(describe_timeout(seconds))
-    return exc
 
 
 @contextmanager
@@ -127,7 +120,6 @@ def execute_report(task: ReportTask) -> ReportRun:
     """Execute the notebook and render its page; every failure comes back as data."""
     import nbformat
 
-    started = time.perf_counter()
     nb, error, html, caught = None, None, None, []
     # A kernel has papermill's per-cell timeout; in-process cells get the alarm.
     timer = report_timer(task.timeout) if task.engine == "inprocess" else nullcontext()
@@ -144,7 +136,7 @@ def execute_report(task: ReportTask) -> ReportRun:
     log += "".join(f"--- warning\n{w.category.__name__}: {w.message}\n" for w in caught)
     if task.strict and not message:
         message = _strict_failure(nb, caught)
-    return ReportRun(task.stem, notebook, html, message, time.perf_counter() - started, log=log)
+    return ReportRun(task.stem, notebook, html, message, log=log)
 
 
 @contextmanager

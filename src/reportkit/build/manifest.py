@@ -131,11 +131,8 @@ class Manifest:
 
 @contextlib.contextmanager
 def period_lock(out_dir: Path) -> Iterator[None]:
-    """Only one build writes a period's folder at a time.
-
-    The lock is on the folder itself, so no lock file is left in outputs/ (a lock file removed at
-    the end could be removed under a build that opened it meanwhile).
-    """
+    """Only one build writes a period's folder at a time. The lock is on the folder itself: a lock
+    file removed at the end could be removed under a build that opened it meanwhile."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; one build at a time is on the user

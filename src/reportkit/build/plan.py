@@ -130,10 +130,8 @@ def build_period(
 ) -> tuple[str, list[JobResult]]:
     """Build the reports of a period whose inputs changed; a failing report stops no other.
 
-    `on_plan` is called once the reports are known, and `on_start` and `on_done` on this
-    thread as each report starts and ends (skipped ones end at once). `printer` is a running
-    print service to use; without it the build starts its own.
-    """
+    `on_plan` is called once the reports are known, `on_start` and `on_done` on this thread as
+    each report starts and ends (skipped ones end at once); `printer` is a print service to use."""
     options = options or BuildOptions()
     if options.engine not in ENGINES:
         raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
@@ -317,15 +315,13 @@ class BuildRun:
     def _succeed(self, job: Job, run: ReportRun) -> None:
         # The PDF is in place (atomically); now the page and the notebook that match it.
         write_atomic(self.out_dir / f"{job.stem}.html", run.html or "")
-        self._write_notebook(job, run)
         draft = read_draft(run.html)
-        self._finish(job, run.log, draft=draft.describe() if draft else "")
+        self._finish(job, run, draft=draft.describe() if draft else "")
 
     def _fail(self, job: Job, run: ReportRun, error: str) -> None:
         # The last good HTML and PDF stay; the failed notebook, with its error, replaces the
         # executed notebook so the analyst can see where it stopped.
-        self._write_notebook(job, run)
-        self._finish(job, run.log, error or "lỗi không rõ")
+        self._finish(job, run, error or "lỗi không rõ")
 
     def _write_notebook(self, job: Job, run: ReportRun) -> None:
         if run.notebook is not None:
@@ -338,8 +334,9 @@ class BuildRun:
         else:
             log.unlink(missing_ok=True)
 
-    def _finish(self, job: Job, log: str, error: str = "", draft: str = "") -> None:
-        """Record the report (built, unless there is an error) and tell the listener."""
+    def _finish(self, job: Job, run: ReportRun, error: str = "", draft: str = "") -> None:
+        """Write the notebook, record the report (built, unless there is an error), tell the listener."""
+        self._write_notebook(job, run)
         seconds = time.perf_counter() - self.started[job.stem]
         inputs = self.inputs[job.stem]
         built_at = now_utc()
@@ -366,7 +363,7 @@ class BuildRun:
         changed = self.changed.get(job.stem, ())
         state = JobState.FAILED if error else JobState.BUILT
         html, pdf = (None if error else self.out_dir / f"{job.stem}.{ext}" for ext in ("html", "pdf"))
-        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log), kept, draft)
+        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(run.log), kept, draft)
         self.results[job.stem] = result
         if self.on_done:
             self.on_done(result)

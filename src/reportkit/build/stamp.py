@@ -105,7 +105,6 @@ def write_stamp(
 
 
 def take_snapshot(paths: ProjectPaths) -> tuple[Snapshot, int]:
-    """What a build starts from: the stats of its inputs, then the time (so a file changed in
-    between counts as racy)."""
+    """The stats of a build's inputs, then the time (so a file changed in between counts as racy)."""
     snapshot = snapshot_inputs(paths)
     return snapshot, time.time_ns()
