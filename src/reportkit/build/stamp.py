@@ -106,5 +106,4 @@ def write_stamp(
 
 def take_snapshot(paths: ProjectPaths) -> tuple[Snapshot, int]:
     """The stats of a build's inputs, then the time (so a file changed in between counts as racy)."""
-    snapshot = snapshot_inputs(paths)
-    return snapshot, time.time_ns()
+    return snapshot_inputs(paths), time.time_ns()
