@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import warnings
@@ -28,9 +29,6 @@ class OutputCollector:
     def __init__(self) -> None:
         self.outputs: list[nbformat.NotebookNode] = []
         self._displays: dict[str, list[nbformat.NotebookNode]] = {}
-
-    def start(self, outputs: list[nbformat.NotebookNode]) -> None:
-        self.outputs = outputs
 
     def add_display(self, data: dict, metadata: dict | None, transient: dict | None, update: bool) -> None:
         display_id = (transient or {}).get("display_id")
@@ -64,9 +62,6 @@ class OutputCollector:
             nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=list(traceback))
         )
 
-    def clear(self) -> None:
-        self.outputs.clear()
-
 
 class CapturingPublisher(DisplayPublisher):
     """display() calls become display_data outputs of the running cell."""
@@ -75,7 +70,7 @@ class CapturingPublisher(DisplayPublisher):
         self.shell.collector.add_display(data, metadata, transient, update)
 
     def clear_output(self, wait=False) -> None:
-        self.shell.collector.clear()
+        self.shell.collector.outputs.clear()
 
 
 class CapturingDisplayHook(DisplayHook):
@@ -91,8 +86,9 @@ class CapturingDisplayHook(DisplayHook):
         pass
 
 
-class StreamCapture:
-    """A stand-in for sys.stdout or sys.stderr that records what a cell prints."""
+class StreamCapture(io.TextIOBase):
+    """A stand-in for sys.stdout or sys.stderr that records what a cell prints (as ipykernel's
+    OutStream: a writable text stream, no terminal)."""
 
     def __init__(self, collector: OutputCollector, name: str) -> None:
         self.collector, self.name = collector, name
@@ -101,11 +97,8 @@ class StreamCapture:
         self.collector.add_stream(self.name, text)
         return len(text)
 
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
+    def writable(self) -> bool:
+        return True
 
 
 def show_warning_on_stderr(message, category, filename, lineno, file=None, line=None) -> None:
@@ -139,7 +132,7 @@ class ReportShell(InteractiveShell):
     def run_code_cell(self, cell: nbformat.NotebookNode) -> None:
         """Run one code cell, filling its outputs; raise CellError if it fails."""
         cell.outputs = []
-        self.collector.start(cell.outputs)
+        self.collector.outputs = cell.outputs
         cell.execution_count = self.cell_count = self.execution_count
         saved = sys.stdout, sys.stderr, warnings.showwarning
         sys.stdout = StreamCapture(self.collector, "stdout")
@@ -157,11 +150,9 @@ class ReportShell(InteractiveShell):
 
 
 def make_shell() -> ReportShell:
-    """The process's shell, with an empty namespace that is also `__main__`, as in a kernel.
-
-    IPython's display() publishes only through the shell singleton, so the shell is that
-    singleton; it keeps no history file, since reports run side by side.
-    """
+    """The process's shell, with an empty namespace that is also `__main__`, as in a kernel. It is
+    IPython's singleton, the only shell display() publishes through; no history file (reports run
+    side by side)."""
     if ReportShell.initialized():
         shell = ReportShell.instance()
         if shell.execution_count > 1:  # it ran cells: empty it (a fresh one needs no reset)
@@ -172,7 +163,13 @@ def make_shell() -> ReportShell:
         config.InteractiveShell.colors = "nocolor"
         shell = ReportShell.instance(config=config)
     shell.init_sys_modules()
-    use_inline_figures(shell)
+    # Figures as in a kernel: plt.show() and figures open at a cell's end become outputs. A kernel
+    # sets the backend before matplotlib loads, and the backend hooks itself into the shell when
+    # pyplot first draws; here matplotlib may be loaded already (the warm-up draws the charts),
+    # so the shell switches to it now, as `%matplotlib inline`.
+    default_to_inline_figures()
+    if os.environ["MPLBACKEND"] == INLINE_BACKEND and "matplotlib" in sys.modules:
+        shell.enable_matplotlib("inline")
     return shell
 
 
@@ -182,29 +179,13 @@ def default_to_inline_figures() -> None:
         os.environ["MPLBACKEND"] = INLINE_BACKEND
 
 
-def use_inline_figures(shell: InteractiveShell) -> None:
-    """Show figures as a kernel does: plt.show() and figures open at a cell's end become outputs.
-
-    A kernel sets the default backend before matplotlib loads, and the backend hooks itself
-    into the shell when pyplot first draws. Here matplotlib may be loaded already (the
-    warm-up draws the charts), so the shell switches to it now, as `%matplotlib inline`.
-    """
-    default_to_inline_figures()
-    if os.environ["MPLBACKEND"] == INLINE_BACKEND and "matplotlib" in sys.modules:
-        shell.enable_matplotlib("inline")
-
-
 class InProcessEngine:
-    """Papermill engine `reportkit`: the cells run here, in a fresh IPython namespace.
+    """Papermill engine `reportkit`: the cells run here, in a fresh IPython namespace, with papermill's
+    parameter injection, metadata, per-cell status and error marking; only the kernel is gone.
 
-    It keeps papermill's parameter injection, metadata, per-cell status and error marking;
-    only the kernel is gone. The build runs each report in its own process, so nothing a
-    notebook does can reach another report.
-
-    It follows papermill's engine protocol without subclassing papermill's Engine: papermill
-    loads its engines' entry points while it is itself being imported, so this module must
-    not import papermill at the top.
-    """
+    It follows papermill's engine protocol without subclassing papermill's Engine: papermill loads
+    its engines' entry points while it is itself being imported, so this module must not import
+    papermill at the top."""
 
     @classmethod
     def execute_notebook(cls, nb: nbformat.NotebookNode, kernel_name: str, **kwargs: Any) -> Any:
@@ -219,26 +200,23 @@ class InProcessEngine:
         # own back afterwards, or multiprocessing can no longer start processes from it.
         main = sys.modules.get("__main__")
         try:
-            cls._run_cells(nb_man, make_shell())
+            shell = make_shell()
+            for index, cell in enumerate(nb_man.nb.cells):
+                try:
+                    nb_man.cell_start(cell, index)
+                    if cell.cell_type == "code":
+                        shell.run_code_cell(cell)
+                except CellError as exc:
+                    nb_man.cell_exception(cell, cell_index=index, exception=exc)
+                    break
+                finally:
+                    nb_man.cell_complete(cell, cell_index=index)
         finally:
             if main is not None:
                 sys.modules["__main__"] = main
         from ipykernel.ipkernel import IPythonKernel  # what a kernel reports, so both engines write it
 
         nb_man.nb.metadata["language_info"] = dict(IPythonKernel.language_info)
-
-    @staticmethod
-    def _run_cells(nb_man: Any, shell: ReportShell) -> None:
-        for index, cell in enumerate(nb_man.nb.cells):
-            try:
-                nb_man.cell_start(cell, index)
-                if cell.cell_type == "code":
-                    shell.run_code_cell(cell)
-            except CellError as exc:
-                nb_man.cell_exception(cell, cell_index=index, exception=exc)
-                break
-            finally:
-                nb_man.cell_complete(cell, cell_index=index)
 
     @classmethod
     def nb_kernel_name(cls, nb: nbformat.NotebookNode, name: str | None = None) -> str:

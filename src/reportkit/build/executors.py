@@ -10,11 +10,12 @@ import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 from typing import Any, Protocol
 
 from ..errors import describe_error
 from . import isolate
-from .isolate import ReportRun, ReportTask, execute_report, process_context, start_fork_server
+from .isolate import ReportRun, ReportTask, execute_report, process_context
 
 # Dask's worker processes are daemons, which may not start processes of their own.
 DASK_DAEMON_HINT = "Dask worker không tạo được tiến trình báo cáo: đặt DASK_DISTRIBUTED__WORKER__DAEMON=False"
@@ -24,22 +25,37 @@ class Executor(Protocol):
     slots: int  # reports worth running at once
     prints_pdf: bool  # True: a run comes back with its PDF
 
-    def start(self) -> None: ...
     def submit(self, task: ReportTask) -> Future[ReportRun]: ...
     def close(self, *, interrupted: bool = False) -> None: ...
 
 
-class ReportPools:
-    """The report processes running now, each in a one-process pool, so an interrupt stops them all.
+def default_workers() -> int:
+    """One report process per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
 
-    A pool whose process dies is broken, with every report it runs: one pool per report, so a
-    report that crashes or is killed past its timeout takes down no other.
+
+class LocalExecutor:
+    """Each report in a fresh process forked from this machine's warm fork server.
+
+    A thread per slot waits on its report's process; the processes do the work, so the cores
+    are used in parallel. Each process is its own one-process pool: a pool whose process dies
+    is broken with every report it runs, so a report that crashes or is killed past its
+    timeout takes down no other.
     """
 
-    def __init__(self) -> None:
+    prints_pdf = False
+
+    def __init__(self, workers: int = 0) -> None:
+        self.slots = max(1, workers or default_workers())
+        self._threads = ThreadPoolExecutor(self.slots, thread_name_prefix="report")
         self._lock = threading.Lock()
         self._running: set[ProcessPoolExecutor] = set()
         self._stopped = False
+        if process_context().get_start_method() == "forkserver":
+            forkserver.ensure_running()  # now, so its imports overlap the printer's start
+
+    def submit(self, task: ReportTask) -> Future[ReportRun]:
+        return self._threads.submit(self.run, task)
 
     def run(self, task: ReportTask) -> ReportRun:
         """Run the report in a fresh process; it kills itself (and its kernel) past timeout + grace."""
@@ -49,34 +65,35 @@ class ReportPools:
             1, mp_context=process_context(), initializer=isolate.enter_own_group, initargs=(deadline,)
         )
         try:
-            with self._lock:  # submit starts the process: then stop_all can see it
+            with self._lock:  # submit starts the process: then close can see it
                 if self._stopped:
                     return ReportRun(task.stem, None, None, "Lần lập đã bị dừng")
                 future = pool.submit(execute_report, task)
                 self._running.add(pool)
             return future.result()
         except BrokenProcessPool:
-            seconds = time.perf_counter() - started
-            if seconds >= task.timeout:
+            if time.perf_counter() - started >= task.timeout:
                 error = isolate.describe_timeout(task.timeout) + " và đã bị dừng"
             else:
                 error = "Tiến trình báo cáo dừng đột ngột"
-            return ReportRun(task.stem, None, None, error, seconds)
+            return ReportRun(task.stem, None, None, error)
         except Exception as exc:  # the task could not be sent or its result not read back
-            return ReportRun(task.stem, None, None, describe_error(exc), time.perf_counter() - started)
+            return ReportRun(task.stem, None, None, describe_error(exc))
         finally:
             with self._lock:
                 self._running.discard(pool)
             pool.shutdown(wait=True)
 
-    def stop_all(self) -> None:
-        """SIGKILL every running report process with its group (its kernel)."""
-        with self._lock:
-            self._stopped, pools = True, list(self._running)
-        for pool in pools:
-            # The pool's processes by pid (a private attribute; Python 3.14 has kill_workers()).
-            for pid in list(getattr(pool, "_processes", None) or ()):
-                _kill_group(pid)
+    def close(self, *, interrupted: bool = False) -> None:
+        """Interrupted: SIGKILL every running report process with its group (its kernel) first."""
+        if interrupted:
+            with self._lock:
+                self._stopped, pools = True, list(self._running)
+            for pool in pools:
+                # The pool's processes by pid (a private attribute; Python 3.14 has kill_workers()).
+                for pid in list(getattr(pool, "_processes", None) or ()):
+                    _kill_group(pid)
+        self._threads.shutdown(wait=True, cancel_futures=True)
 
 
 def _kill_group(pid: int) -> None:
@@ -89,39 +106,13 @@ def _kill_group(pid: int) -> None:
             continue
 
 
-class LocalExecutor:
-    """Each report in a fresh process forked from this machine's warm fork server.
-
-    A thread per slot waits on its report's process; the processes do the work, so the
-    cores are used in parallel and a timeout or crash takes down one report only.
-    """
-
-    prints_pdf = False
-
-    def __init__(self, workers: int) -> None:
-        self.slots = max(1, workers)
-        self._threads = ThreadPoolExecutor(self.slots, thread_name_prefix="report")
-        self._pools = ReportPools()
-
-    def start(self) -> None:
-        start_fork_server()
-
-    def submit(self, task: ReportTask) -> Future[ReportRun]:
-        return self._threads.submit(self._pools.run, task)
-
-    def close(self, *, interrupted: bool = False) -> None:
-        if interrupted:
-            self._pools.stop_all()
-        self._threads.shutdown(wait=True, cancel_futures=True)
-
-
 def run_on_worker(task: ReportTask) -> ReportRun:
     """A Dask task: run the report as the local executor does, then print its PDF here."""
     from ..export.printing import worker_print_service
 
     if multiprocessing.current_process().daemon:
         return ReportRun(task.stem, None, None, DASK_DAEMON_HINT)
-    run = ReportPools().run(task)
+    run = LocalExecutor(1).run(task)
     if not run.ok or run.html is None:
         return run
     try:
@@ -144,9 +135,6 @@ class DaskExecutor:
         self.client = Client(scheduler) if self._owns_client else scheduler
         self.slots = max(1, sum(self.client.nthreads().values()))
         self._executor = self.client.get_executor(pure=False)
-
-    def start(self) -> None:
-        pass
 
     def submit(self, task: ReportTask) -> Future[ReportRun]:
         return self._executor.submit(run_on_worker, task)

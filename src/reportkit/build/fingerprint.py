@@ -69,21 +69,17 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def fingerprint_code() -> dict[str, str]:
-    """The kit's own files: its version and code (every module, at any depth), its templates, the
-    report font and the package's data files (problem wording, template layout)."""
+def fingerprint_kit(versions: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The kit itself: its version and code (every module, at any depth), its templates, the report
+    font, the package's data files (problem wording, template layout), and the packages it renders
+    with (`versions`, read here unless the caller has them already)."""
     return {
         "kit": digest_json([__version__, digest_files(PACKAGE_DIR, "**/*.py")]),
         "templates": digest_files(PACKAGE_DIR / "templates", "**/*"),
         "fonts": digest_files(PACKAGE_DIR / "fonts", "*"),
         "package_data": digest_files(PACKAGE_DIR / "data", "*"),
+        "versions": digest_json(dict(versions or package_versions())),
     }
-
-
-def fingerprint_kit(versions: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The kit itself: its code and templates, and the packages it renders with (`versions`,
-    read here unless the caller has them already)."""
-    return fingerprint_code() | {"versions": digest_json(dict(versions or package_versions()))}
 
 
 def combine(inputs: Mapping[str, str]) -> str:

@@ -1,6 +1,6 @@
 """A report's own process: run its notebook, render its page, with a timeout and no strays.
 
-executors.ReportPools starts each report in a fresh process forked from the warm fork server
+executors.LocalExecutor starts each report in a fresh process forked from the warm fork server
 (zygote.py); what happens in that process is here."""
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ import multiprocessing.connection
 import os
 import signal
 import threading
-import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +46,6 @@ class ReportRun:
     notebook: str | None  # the executed notebook as JSON text
     html: str | None
     error: str = ""
-    seconds: float = 0.0
     pdf: bytes | None = None  # set where the PDF is printed next to the notebook (Dask)
     log: str = ""  # what the cells printed or raised: the build log's, never the page's
 
@@ -62,6 +60,7 @@ class ReportRun:
 def run_notebook(task: ReportTask) -> tuple[Any, BaseException | None]:
     """Papermill's execute_notebook without its file writes: the notebook comes back to the
     caller (with papermill's error markers when a cell failed) to be written atomically."""
+    from nbclient.exceptions import CellTimeoutError
     from papermill.engines import papermill_engines
     from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
     from papermill.iorw import load_notebook_node
@@ -80,21 +79,18 @@ def run_notebook(task: ReportTask) -> tuple[Any, BaseException | None]:
         # building(): the notebook's blocks are shown for the page the build makes, which has the
         # report's styles in its <head> (report/lab.py).
         with chdir(os.path.dirname(task.notebook)), building():
-            # Engines fill `nb` in place, so a failure still leaves its executed cells here.
+            # Engines fill `nb` in place, so a failure still leaves its executed cells here; with
+            # no output path, papermill writes nothing.
             nb = papermill_engines.execute_notebook_with_engine(
-                engine,
-                nb,
-                kernel_name=kernel,
-                input_path=task.notebook,
-                output_path=None,
-                progress_bar=False,
-                log_output=False,
-                start_timeout=60,
-                execution_timeout=task.timeout,
+                engine, nb, kernel_name=kernel, progress_bar=False, execution_timeout=task.timeout
             )
         raise_for_execution_errors(nb, None)
     except (Exception, ReportTimeout) as exc:
-        return nb, _as_report_timeout(exc, task.timeout)
+        # A kernel's cell timeout ends its message with a dashed preview of the cell: say what
+        # happened as the in-process alarm does.
+        if isinstance(exc, CellTimeoutError):
+            exc = ReportTimeout(describe_timeout(task.timeout))
+        return nb, exc
     return nb, None
 
 
@@ -104,22 +100,9 @@ def describe_timeout(seconds: float) -> str:
     return f"Báo cáo chạy quá thời gian cho phép ({format_duration(seconds)})"
 
 
-def _as_report_timeout(exc: BaseException, seconds: float) -> BaseException:
-    # A kernel's cell timeout (nbclient's CellTimeoutError) ends its message with a dashed
-    # preview of the cell: say what happened as the in-process alarm does.
-    from nbclient.exceptions import CellTimeoutError
-
-    if isinstance(exc, CellTimeoutError):
-        return ReportTimeout(describe_timeout(seconds))
-    return exc
-
-
 @contextmanager
-def report_timer(seconds: float, enabled: bool) -> Iterator[None]:
+def report_timer(seconds: float) -> Iterator[None]:
     """Raise ReportTimeout in this (main) thread once `seconds` have passed."""
-    if not enabled:
-        yield
-        return
 
     def expire(signum: int, frame: object) -> None:
         raise ReportTimeout(describe_timeout(seconds))
@@ -137,13 +120,11 @@ def execute_report(task: ReportTask) -> ReportRun:
     """Execute the notebook and render its page; every failure comes back as data."""
     import nbformat
 
-    started = time.perf_counter()
-    nb, error = None, None
-    html = None
-    caught: list[warnings.WarningMessage] = []
+    nb, error, html, caught = None, None, None, []
+    # A kernel has papermill's per-cell timeout; in-process cells get the alarm.
+    timer = report_timer(task.timeout) if task.engine == "inprocess" else nullcontext()
     try:
-        # A kernel has papermill's per-cell timeout; in-process cells get the alarm.
-        with report_timer(task.timeout, enabled=task.engine == "inprocess"), _warnings(task.strict, caught):
+        with timer, _recording_warnings(task.strict) as caught:
             nb, error = run_notebook(task)
             if error is None:
                 html = render_html(nb, stem=task.stem)
@@ -151,28 +132,22 @@ def execute_report(task: ReportTask) -> ReportRun:
         error = exc
     notebook = nbformat.writes(nb) if nb is not None else None
     message = describe_error(error) if error is not None else ""
-    log = (stream_log(nb) if nb is not None else "") + "".join(map(_describe_warning, caught))
+    log = stream_log(nb) if nb is not None else ""
+    log += "".join(f"--- warning\n{w.category.__name__}: {w.message}\n" for w in caught)
     if task.strict and not message:
         message = _strict_failure(nb, caught)
-    return ReportRun(task.stem, notebook, html, message, time.perf_counter() - started, log=log)
+    return ReportRun(task.stem, notebook, html, message, log=log)
 
 
 @contextmanager
-def _warnings(strict: bool, caught: list[warnings.WarningMessage]) -> Iterator[None]:
+def _recording_warnings(strict: bool) -> Iterator[list[warnings.WarningMessage]]:
     """Strict: record every warning, even one this process (or the fork server) saw before."""
     if not strict:
-        yield
+        yield []
         return
     with warnings.catch_warnings(record=True) as recorded:
         warnings.simplefilter("always")
-        try:
-            yield
-        finally:
-            caught.extend(recorded)
-
-
-def _describe_warning(message: warnings.WarningMessage) -> str:
-    return f"--- warning\n{message.category.__name__}: {message.message}\n"
+        yield recorded
 
 
 def _strict_failure(nb: Any, caught: list[warnings.WarningMessage]) -> str:
@@ -222,11 +197,3 @@ def process_context() -> multiprocessing.context.BaseContext:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx
-
-
-def start_fork_server() -> None:
-    """Start the fork server now, so its imports overlap the build's planning."""
-    if process_context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()

@@ -56,12 +56,6 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def describe_earlier_build(moment: str) -> str:
-    """ "bản của lần lập trước, 14:05 ngày 02/12/2026", in the machine's local time."""
-    local = dt.datetime.fromisoformat(moment).astimezone()
-    return f"bản của lần lập trước, {local:%H:%M} ngày {local:%d/%m/%Y}"
-
-
 def _entry_from_json(stem: str, raw: Mapping[str, Any]) -> Entry:
     names = {f.name for f in dataclasses.fields(Entry)} - {"stem"}
     return Entry(stem=stem, **{k: v for k, v in raw.items() if k in names})
@@ -109,19 +103,21 @@ class Manifest:
         return entry.built_at if entry.ok else entry.last_good_at
 
     def kept_note(self, stem: str) -> str:
-        """For a report that failed while its last good PDF is kept: which build that PDF is from."""
+        """For a report that failed while its last good PDF is kept: which build that PDF is from,
+        as "bản của lần lập trước, 14:05 ngày 02/12/2026" in the machine's local time."""
         entry = self.entries.get(stem)
         pdf = self.out_dir / f"{stem}.pdf"
         if entry is None or entry.ok or not pdf.is_file():
             return ""
         # A manifest written before last_good_at was kept: the PDF's own time says when.
         moment = entry.last_good_at or dt.datetime.fromtimestamp(pdf.stat().st_mtime, dt.UTC).isoformat()
-        return describe_earlier_build(moment)
+        local = dt.datetime.fromisoformat(moment).astimezone()
+        return f"bản của lần lập trước, {local:%H:%M} ngày {local:%d/%m/%Y}"
 
     def record(self, entry: Entry) -> None:
         self.entries[entry.stem] = entry
 
-    def to_json(self) -> str:
+    def save(self) -> Path:
         reports = {}
         for stem in sorted(self.entries):
             raw = dataclasses.asdict(self.entries[stem])
@@ -129,19 +125,14 @@ class Manifest:
             raw["outputs"] = self.entries[stem].outputs()
             reports[stem] = raw
         document = {"format": FORMAT, "period": self.period, "reports": reports}
-        return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-    def save(self) -> Path:
-        return write_atomic(self.out_dir / MANIFEST_FILE, self.to_json())
+        text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return write_atomic(self.out_dir / MANIFEST_FILE, text)
 
 
 @contextlib.contextmanager
 def period_lock(out_dir: Path) -> Iterator[None]:
-    """Only one build writes a period's folder at a time.
-
-    The lock is on the folder itself, so no lock file is left in outputs/ (a lock file removed at
-    the end could be removed under a build that opened it meanwhile).
-    """
+    """Only one build writes a period's folder at a time. The lock is on the folder itself: a lock
+    file removed at the end could be removed under a build that opened it meanwhile."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; one build at a time is on the user

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,23 +39,8 @@ from ..vntext import slugify
 from . import stamp
 from .fingerprint import combine, digest_notebook, fingerprint_kit, package_versions
 from .isolate import ReportRun, ReportTask
-from .manifest import (
-    BUILT,
-    FAILED,
-    Entry,
-    Manifest,
-    now_utc,
-    period_lock,
-    remove_stale_temp_files,
-)
-from .spec import (
-    ENGINES,
-    BuildOptions,
-    Job,
-    JobResult,
-    JobState,
-    PlanSummary,
-)
+from .manifest import BUILT, FAILED, Entry, Manifest, now_utc, period_lock, remove_stale_temp_files
+from .spec import ENGINES, BuildOptions, Job, JobResult, JobState, PlanSummary
 
 if TYPE_CHECKING:
     from ..export.printing import PrintService
@@ -74,17 +57,6 @@ class Plan:
     previous: Period | None
     tree: OrgTree
     jobs: tuple[Job, ...]
-
-
-def notebook_for(tree: OrgTree, code: str, paths: ProjectPaths) -> Path:
-    """The city notebook for a root unit, the district notebook for every other unit."""
-    name = "city.ipynb" if not tree[code].parent_code else "district.ipynb"
-    return paths.notebooks_dir / name
-
-
-def default_workers() -> int:
-    """One report process per core this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
 
 
 def plan_build(
@@ -112,8 +84,10 @@ def _job(paths: ProjectPaths, tree: OrgTree, code: str, period: str, defaults: M
     params = {**defaults, **(read_yaml(own) if own.is_file() else {}), "unit_code": code, "period": period}
     folders = {"data_dir": paths.data_dir, "params_dir": paths.params_dir, "store_dir": paths.store_dir}
     params.update({name: str(folder.resolve()) for name, folder in folders.items()})
+    # The city notebook for the root unit, the district notebook for every other unit.
+    notebook = paths.notebooks_dir / ("district.ipynb" if tree[code].parent_code else "city.ipynb")
     title = tree.title(code)
-    return Job(code, title, notebook_for(tree, code, paths), f"{code}-{slugify(title)}", params)
+    return Job(code, title, notebook, f"{code}-{slugify(title)}", params)
 
 
 def loader_reads(loader: ReportLoader, parameters: Mapping[str, Any]) -> dict[str, str]:
@@ -155,12 +129,9 @@ def build_period(
 ) -> tuple[str, list[JobResult]]:
     """Build the reports of a period whose inputs changed; a failing report stops no other.
 
-    `on_plan` is called once the reports are known, and `on_start` and `on_done` on this
-    thread as each report starts and ends (skipped ones end at once). `printer` is a running
-    print service to use; without it the build starts its own.
-    """
+    `on_plan` is called once the reports are known, `on_start` and `on_done` on this thread as
+    each report starts and ends (skipped ones end at once); `printer` is a print service to use."""
     options = options or BuildOptions()
-    options = dataclasses.replace(options, workers=options.workers or default_workers())
     if options.engine not in ENGINES:
         raise BuildError(f"Không có engine '{options.engine}' (có: {', '.join(ENGINES)})")
     before = stamp.take_snapshot(paths)  # before the plan reads anything
@@ -192,7 +163,7 @@ def build_period(
         for result in results.values() if on_done else ():
             on_done(result)
         if todo:
-            run = BuildRun(out_dir, manifest, inputs, changed, options, on_start, on_done, printer, versions)
+            run = BuildRun(out_dir, manifest, inputs, changed, options, versions, on_start, on_done, printer)
             results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / INDEX_FILE).is_file():
             write_index(paths, plan, manifest)
@@ -230,28 +201,24 @@ def _skipped(job: Job, entry: Entry, out_dir: Path) -> JobResult:
     return JobResult(job, JobState.SKIPPED, entry.seconds, "", html, pdf, draft=entry.draft_note)
 
 
+@dataclass
 class BuildRun:
     """The reports that need building: run them, print them, write them, record them."""
 
-    def __init__(
-        self,
-        out_dir: Path,
-        manifest: Manifest,
-        inputs: Mapping[str, Mapping[str, str]],
-        changed: Mapping[str, tuple[str, ...]],
-        options: BuildOptions,
-        on_start: Callable[[Job], None] | None,
-        on_done: Listener | None,
-        printer: PrintService | None = None,
-        versions: Mapping[str, str] | None = None,
-    ) -> None:
-        self.out_dir, self.manifest, self.inputs, self.options = out_dir, manifest, inputs, options
-        self.printer = printer
-        self.changed, self.on_start, self.on_done = changed, on_start, on_done
-        self.results: dict[str, JobResult] = {}
-        self.started: dict[str, float] = {}
-        self.versions = dict(versions or package_versions())
-        self.last_save, self.unsaved = 0.0, False
+    out_dir: Path
+    manifest: Manifest
+    inputs: Mapping[str, Mapping[str, str]]  # each report's inputs, by name
+    changed: Mapping[str, tuple[str, ...]]  # the inputs that make each report run
+    options: BuildOptions
+    versions: Mapping[str, str]
+    on_start: Callable[[Job], None] | None = None
+    on_done: Listener | None = None
+    printer: PrintService | None = None  # a running print service; else the build starts its own
+    results: dict[str, JobResult] = field(default_factory=dict)
+    started: dict[str, float] = field(default_factory=dict)
+    printing: dict[Future, tuple[Job, ReportRun, float]] = field(default_factory=dict)
+    last_save: float = 0.0
+    unsaved: bool = False
 
     def run(self, jobs: Sequence[Job]) -> dict[str, JobResult]:
         from ..export.printing import PrintService
@@ -259,15 +226,12 @@ class BuildRun:
 
         (self.out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
         executor = make_executor(self.options.workers, self.options.scheduler)
-        executor.start()
-        printer, own_printer = None, False
-        if not executor.prints_pdf:
-            printer, own_printer = self.printer, self.printer is None
-            if own_printer:
-                printer = PrintService.for_reports(executor.slots, self.options.browser)
-                printer.start()  # the browsers start while the first reports run
+        own_printer = self.printer is None and not executor.prints_pdf
+        if own_printer:
+            self.printer = PrintService.for_reports(executor.slots, self.options.browser)
+            self.printer.start()  # the browsers start while the first reports run
         try:
-            self._drive(jobs, executor, printer)
+            self._drive(jobs, executor)
         except BaseException:
             # Ctrl-C, a kill signal turned into an exception, or a bug: stop every report
             # process now; what finished is in the manifest, nothing is half-written.
@@ -277,15 +241,14 @@ class BuildRun:
             executor.close()
         finally:
             if own_printer:
-                printer.close()
+                self.printer.close()
             self.manifest.save()
         return self.results
 
-    def _drive(self, jobs: Sequence[Job], executor: Any, printer: Any) -> None:
+    def _drive(self, jobs: Sequence[Job], executor: Any) -> None:
         pending = deque(jobs)
         running: dict[Future, Job] = {}
-        printing: dict[Future, tuple[Job, ReportRun, float]] = {}
-        while pending or running or printing:
+        while pending or running or self.printing:
             while pending and len(running) < executor.slots:
                 job = pending.popleft()
                 self.started[job.stem] = time.perf_counter()
@@ -293,13 +256,13 @@ class BuildRun:
                 if self.on_start:
                     self.on_start(job)
             # Wake up now and then even with nothing done, to save what finished.
-            done, _ = wait([*running, *printing], MANIFEST_SAVE_EVERY_S, FIRST_COMPLETED)
+            done, _ = wait([*running, *self.printing], MANIFEST_SAVE_EVERY_S, FIRST_COMPLETED)
             for future in done:
                 if future in running:
-                    self._ran(running.pop(future), future, printer, printing)
+                    self._ran(running.pop(future), future)
                 else:
-                    self._printed(*printing.pop(future)[:2], future)
-            self._drop_hung_prints(printing)
+                    self._printed(*self.printing.pop(future)[:2], future)
+            self._drop_hung_prints()
             self._save_now_and_then()
 
     def _task(self, job: Job) -> ReportTask:
@@ -313,7 +276,7 @@ class BuildRun:
             strict=self.options.strict,
         )
 
-    def _ran(self, job: Job, future: Future, printer: Any, printing: dict) -> None:
+    def _ran(self, job: Job, future: Future) -> None:
         try:
             run: ReportRun = future.result()
         except Exception as exc:  # an executor's own failure (e.g. a lost Dask worker)
@@ -329,15 +292,15 @@ class BuildRun:
             self._succeed(job, run)
         else:
             pdf = self.out_dir / f"{job.stem}.pdf"
-            printing[printer.print_pdf(run.html, pdf)] = (job, run, time.perf_counter())
+            self.printing[self.printer.print_pdf(run.html, pdf)] = (job, run, time.perf_counter())
 
-    def _drop_hung_prints(self, printing: dict) -> None:
+    def _drop_hung_prints(self) -> None:
         # A thread cannot be killed: its page is given up on, and the report failed with the reason.
         from ..formats import format_duration  # Babel: not for a build with nothing to do
 
-        late = [f for f, (*_, sent) in printing.items() if time.perf_counter() - sent > PRINT_TIMEOUT_S]
-        for future in late:
-            job, run, _ = printing.pop(future)
+        now = time.perf_counter()
+        for future in [f for f, (*_, sent) in self.printing.items() if now - sent > PRINT_TIMEOUT_S]:
+            job, run, _ = self.printing.pop(future)
             self._fail(job, run, f"In PDF quá thời gian cho phép ({format_duration(PRINT_TIMEOUT_S)})")
 
     def _printed(self, job: Job, run: ReportRun, future: Future) -> None:
@@ -350,17 +313,14 @@ class BuildRun:
 
     def _succeed(self, job: Job, run: ReportRun) -> None:
         # The PDF is in place (atomically); now the page and the notebook that match it.
-        html = write_atomic(self.out_dir / f"{job.stem}.html", run.html or "")
-        self._write_notebook(job, run)
+        write_atomic(self.out_dir / f"{job.stem}.html", run.html or "")
         draft = read_draft(run.html)
-        note = draft.describe() if draft else ""
-        self._finish(job, JobState.BUILT, "", html, self.out_dir / f"{job.stem}.pdf", run.log, note)
+        self._finish(job, run, draft=draft.describe() if draft else "")
 
     def _fail(self, job: Job, run: ReportRun, error: str) -> None:
         # The last good HTML and PDF stay; the failed notebook, with its error, replaces the
         # executed notebook so the analyst can see where it stopped.
-        self._write_notebook(job, run)
-        self._finish(job, JobState.FAILED, error or "lỗi không rõ", None, None, run.log)
+        self._finish(job, run, error or "lỗi không rõ")
 
     def _write_notebook(self, job: Job, run: ReportRun) -> None:
         if run.notebook is not None:
@@ -373,34 +333,26 @@ class BuildRun:
         else:
             log.unlink(missing_ok=True)
 
-    def _finish(
-        self,
-        job: Job,
-        state: JobState,
-        error: str,
-        html: Path | None,
-        pdf: Path | None,
-        log: str = "",
-        draft: str = "",
-    ) -> None:
+    def _finish(self, job: Job, run: ReportRun, error: str = "", draft: str = "") -> None:
+        """Write the notebook, record the report (built, unless there is an error), tell the listener."""
+        self._write_notebook(job, run)
         seconds = time.perf_counter() - self.started[job.stem]
         inputs = self.inputs[job.stem]
         built_at = now_utc()
-        last_good_at = built_at if state is JobState.BUILT else self.manifest.last_good_at(job.stem)
         self.manifest.record(
             Entry(
                 stem=job.stem,
                 unit=job.unit_code,
                 title=job.title,
-                status=BUILT if state is JobState.BUILT else FAILED,
+                status=FAILED if error else BUILT,
                 key=combine(inputs),
                 inputs=dict(inputs),
                 seconds=round(seconds, 3),
                 engine=self.options.engine,
-                versions=self.versions,
+                versions=dict(self.versions),
                 built_at=built_at,
                 error=error,
-                last_good_at=last_good_at,
+                last_good_at=self.manifest.last_good_at(job.stem) if error else built_at,
                 draft=bool(draft),
                 draft_note=draft,
             )
@@ -408,7 +360,9 @@ class BuildRun:
         self.unsaved = True
         kept = self.manifest.kept_note(job.stem)
         changed = self.changed.get(job.stem, ())
-        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(log), kept, draft)
+        state = JobState.FAILED if error else JobState.BUILT
+        html, pdf = (None if error else self.out_dir / f"{job.stem}.{ext}" for ext in ("html", "pdf"))
+        result = JobResult(job, state, seconds, error, html, pdf, changed, first_line(run.log), kept, draft)
         self.results[job.stem] = result
         if self.on_done:
             self.on_done(result)

@@ -105,7 +105,5 @@ def write_stamp(
 
 
 def take_snapshot(paths: ProjectPaths) -> tuple[Snapshot, int]:
-    """What a build starts from: the stats of its inputs, then the time (so a file changed in
-    between counts as racy)."""
-    snapshot = snapshot_inputs(paths)
-    return snapshot, time.time_ns()
+    """The stats of a build's inputs, then the time (so a file changed in between counts as racy)."""
+    return snapshot_inputs(paths), time.time_ns()
