@@ -111,3 +111,79 @@ def test_level_words():
     assert validate.level_word("district") == "quận, huyện Hội"
     assert validate.level_word("grassroots") == "cơ sở Hội"
     assert validate.level_word("city") == "city"  # no word of its own: the level as it is
+
+
+# ---------- names: each problem at the cell of the name, quoting it ----------
+
+
+def test_each_name_problem_is_at_the_cell_of_that_name_and_quotes_it():
+    from test_validate import full_values, raw_for, sheet_cell
+
+    from reportkit.submissions.validate import Cell, NameEntry, check_submission
+
+    unreadable = "Ph¬ßng L«ng H\u00ad×"  # neither TCVN3 nor VNI reads it as Vietnamese
+    names = [
+        NameEntry("31154", Cell(sheet_cell(90), "Ph\u00adêng Thíi Hßa")),  # TCVN3 of Phường Thới Hòa
+        NameEntry("31154", Cell(sheet_cell(91), "Phường Long Hưng")),  # not 31154's name
+        NameEntry("31157", Cell(sheet_cell(92), unreadable)),
+    ]
+    problems = check_submission(raw_for(full_values(), names=names), PLAN).problems
+    assert [(p.code, p.severity, p.location, p.found) for p in problems] == [
+        ("legacy_converted", Severity.WARNING, sheet_cell(90), "“Ph\u00adêng Thíi Hßa”"),
+        ("name_mismatch", Severity.WARNING, sheet_cell(91), "“Phường Long Hưng”"),
+        ("legacy_unreadable", Severity.ERROR, sheet_cell(92), f"“{unreadable}”"),
+    ]
+    assert problems[2].message.startswith(f"Chữ “{unreadable}” có vẻ được gõ bằng bảng mã cũ")
+
+
+# ---------- a district's figure kept by its communes, against its target ----------
+
+
+@pytest.mark.parametrize(
+    ("district", "communes"),
+    [("D1", {"G1": 30, "G2": 30}), ("D2", {"G3": 60})],  # two communes, and one alone
+)
+def test_a_sum_of_the_communes_far_above_the_target_is_warned_at_the_file(district, communes):
+    # Target 10 models; the communes sent 60 in all: 60 >= 5 x 10 and >= 50, so a warning, of
+    # 60 / 10 = 6 times, placed at the file (the sum is of many rows, not one cell).
+    from conftest import make_catalogue, make_period, make_tree
+    from test_validate import raw_for
+
+    from reportkit.model import Indicator, Kind, Plan, Target
+    from reportkit.submissions.validate import check_submission
+
+    catalogue = make_catalogue()
+    models = Indicator(
+        "models_total", "f", Kind.TOTAL, "mô hình", "Mô hình", "MH", "Mô hình", measure="models"
+    )
+    catalogue = dataclasses.replace(catalogue, indicators=(*catalogue.indicators, models))
+    target = Target(district, "models_total", Decimal(10), "plan")
+    plan = Plan(make_period("2022-FY"), make_tree(), catalogue, {(district, "models_total"): target})
+    values = {(district, m): 0 for m, measure in catalogue.measures.items() if measure.level == "district"}
+    values |= {(district, "members"): 100, (district, "months"): 12}
+    values |= {(code, "models"): n for code, n in communes.items()}
+    verdict = check_submission(raw_for(values, district, unit_code=district), plan)
+    [p] = verdict.warnings
+    assert (p.code, p.location, p.found) == ("far_above_target", Location("f.xlsx"), "60")
+    assert p.message == "Giá trị 60 gấp 6 lần chỉ tiêu được giao (10)."
+
+
+# ---------- a constraint: where it is, what it names ----------
+
+
+def test_a_broken_constraint_is_at_its_first_figure_and_names_both_sides_and_where_the_limit_is():
+    # Good 7 + weak 1 = 8 associations rated, of 7 rated: over by one. The problem is at the cell
+    # of the first figure of the sum (good), and says where the 7 it is over was read.
+    from test_validate import SHEET, full_values, raw_for, sheet_cell
+
+    from reportkit.submissions.validate import check_submission
+
+    values = full_values() | {("917", "grassroots_good"): 7, ("917", "grassroots_weak"): 1}
+    row = {key: n for n, key in enumerate(values, start=2)}  # raw_for's cells: F2, F3, … in order
+    [p] = [p for p in check_submission(raw_for(values), PLAN).errors if p.code == "constraint"]
+    assert p.location == sheet_cell(row[("917", "grassroots_good")])
+    assert p.indicator == "Cơ sở Hội đạt khá, vững mạnh — Cơ sở Hội xếp loại khá, vững mạnh (cơ sở)"
+    assert p.message == (
+        "Cơ sở Hội xếp loại khá, vững mạnh + Cơ sở Hội xếp loại trung bình, yếu kém (7 + 1 = 8) lớn hơn "
+        f"cơ sở Hội được đánh giá, xếp loại (7, trang tính “{SHEET}”, ô F{row[('917', 'grassroots_rated')]})."
+    )
