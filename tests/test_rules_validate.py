@@ -187,3 +187,121 @@ def test_a_broken_constraint_is_at_its_first_figure_and_names_both_sides_and_whe
         "Cơ sở Hội xếp loại khá, vững mạnh + Cơ sở Hội xếp loại trung bình, yếu kém (7 + 1 = 8) lớn hơn "
         f"cơ sở Hội được đánh giá, xếp loại (7, trang tính “{SHEET}”, ô F{row[('917', 'grassroots_rated')]})."
     )
+
+
+def test_a_csv_with_only_its_districts_own_rows_is_that_districts():
+    # No commune rows at all: the district rows alone say the file is 919's (it is then refused
+    # for what is missing, not for an unknown district).
+    from test_validate import full_values, raw_for
+
+    from reportkit.submissions.validate import find_district
+
+    own = {key: v for key, v in full_values("919").items() if key[0] == "919"}
+    assert find_district(raw_for(own, "919", unit_code=None, kind="csv"), PLAN) == ("919", ())
+
+
+def test_a_csv_with_only_commune_rows_is_their_districts_or_refused():
+    from test_validate import full_values, raw_for
+
+    from reportkit.submissions.validate import find_district
+
+    def communes(district):
+        return {key: v for key, v in full_values(district).items() if key[0] != district}
+
+    def found(values):
+        district, problems = find_district(raw_for(values, unit_code=None, kind="csv"), PLAN)
+        return district, [(p.code, p.location, p.message) for p in problems]
+
+    assert found(communes("917")) == ("917", [])  # the communes' common district
+    assert found(communes("917") | communes("918")) == (
+        None,
+        [("district_many", Location("f.xlsx"), "Tệp có số liệu của nhiều quận, huyện: 917, 918.")],
+    )
+    unknown = "Không xác định được quận, huyện của tệp: không dòng nào mang mã một quận, huyện."
+    assert found({("99999", "coop_groups"): 1}) == (None, [("district_unknown", Location("f.xlsx"), unknown)])
+
+
+# ---------- a share's numerator over its denominator ----------
+
+
+def share_plan(constraints=()):
+    from conftest import make_catalogue, make_period, make_tree
+
+    from reportkit.model import Plan
+
+    catalogue = dataclasses.replace(make_catalogue(), constraints=constraints)
+    return Plan(make_period("2022-FY"), make_tree(), catalogue, {})
+
+
+def share_readings(figures):
+    from reportkit.submissions.validate import Readings
+
+    locations = {key: Location("f.csv", "", f"C{n}") for n, key in enumerate(figures, start=2)}
+    return Readings(dict(figures), locations, set(figures), [])
+
+
+def test_only_a_numerator_over_its_denominator_is_refused_once_for_each_unit():
+    # D1: 100 insured of 100 members, equal, fine. D2: 120 of 100, over. D3 would be a third unit
+    # (not in the tree: check_shares looks only at the figures): its numerator is missing.
+    figures = {
+        ("D1", "insured"): Decimal(100),
+        ("D1", "members"): Decimal(100),
+        ("D2", "insured"): Decimal(120),
+        ("D2", "members"): Decimal(100),
+        ("D3", "members"): Decimal(5),
+        ("D4", "insured"): Decimal(9),  # and here the denominator
+    }
+    readings = share_readings(figures)
+    [p] = validate.check_shares(readings, share_plan())
+    assert (p.code, p.location, p.found, p.indicator) == (
+        "share_over",
+        readings.locations[("D2", "insured")],
+        "120",
+        "BHYT — Có BHYT (hội viên)",
+    )
+    assert p.message == "Tử số (Có BHYT: 120) lớn hơn mẫu số (Hội viên: 100) của tỷ lệ “BHYT”."
+    # D1 first and fine, D2 after it over: each unit is looked at.
+    figures[("D1", "insured")] = Decimal(99)
+    assert [p.location for p in validate.check_shares(share_readings(figures), share_plan())] == [
+        readings.locations[("D2", "insured")]
+    ]
+
+
+def test_a_share_a_constraint_already_checks_is_not_refused_twice():
+    from reportkit.model import Constraint
+
+    figures = {("D2", "insured"): Decimal(120), ("D2", "members"): Decimal(100)}
+    plan = share_plan((Constraint(("insured",), "members"),))
+    assert validate.check_shares(share_readings(figures), plan) == []
+
+
+# ---------- names that are left alone ----------
+
+
+def test_a_blank_name_or_the_same_name_again_is_not_checked_but_those_after_it_are():
+    from test_validate import full_values, raw_for, sheet_cell
+
+    from reportkit.submissions.validate import Cell, NameEntry, check_submission
+
+    names = [
+        NameEntry("31154", Cell(sheet_cell(90), None)),  # a blank cell
+        NameEntry("31154", Cell(sheet_cell(91), "   ")),  # spaces only
+        NameEntry("31154", Cell(sheet_cell(92), "Phường Long Hưng")),  # not 31154's name: a warning
+        NameEntry("31154", Cell(sheet_cell(93), "Phường Long Hưng")),  # the same again: said once
+        NameEntry("99999", Cell(sheet_cell(94), "Phường X")),  # no such unit: its figures say so
+    ]
+    problems = check_submission(raw_for(full_values(), names=names), PLAN).problems
+    assert [(p.code, p.location) for p in problems] == [("name_mismatch", sheet_cell(92))]
+
+
+# ---------- a file refused before its figures are read ----------
+
+
+def test_a_rejected_file_has_no_figures_and_every_problem_in_order():
+    read = validate.problem("not_a_template", WHERE)
+    identity = validate.problem("period_missing", WHERE, known="2022-FY")
+    raw = RawSubmission("f.xlsx", "xlsx", unit_code="917", problems=(read,))
+    verdict = validate.reject(raw, [identity], "2022-FY")
+    assert (verdict.period, verdict.unit_code, verdict.figures) == ("2022-FY", "917", ())
+    assert verdict.problems == (read, identity) and not verdict.accepted
+    assert validate.reject(raw, []).period is None
