@@ -305,3 +305,41 @@ def test_a_rejected_file_has_no_figures_and_every_problem_in_order():
     assert (verdict.period, verdict.unit_code, verdict.figures) == ("2022-FY", "917", ())
     assert verdict.problems == (read, identity) and not verdict.accepted
     assert validate.reject(raw, []).period is None
+
+
+# ---------- a figure against the same period last year ----------
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "message"),
+    [
+        (60, 1, "Giá trị 60 gấp 60 lần cùng kỳ năm trước (1)."),  # 60 / 1 = 60 >= 10
+        (1, 60, "Giá trị 1 chỉ bằng 0,02 lần cùng kỳ năm trước (60)."),  # 1 / 60 = 0,0166… <= 0,1
+        (500, 0, None),  # nothing last year: no ratio to speak of
+        (0, 2000, None),  # nothing this year: said by the report, not a typing slip
+        (30, 3, None),  # 10 times, but both below 50: small counts jump
+        (500, 50, "Giá trị 500 gấp 10 lần cùng kỳ năm trước (50)."),  # exactly 10 times: warned
+        (5, 50, "Giá trị 5 chỉ bằng 0,1 lần cùng kỳ năm trước (50)."),  # exactly a tenth, and 50 is not small
+        (60, 50, None),  # 1,2 times
+        (15, 100, None),  # 0,15 of it: more than a tenth
+    ],
+)
+def test_a_figure_far_from_last_years_is_warned_unless_either_is_zero_or_both_small(now, before, message):
+    from test_validate import full_values, raw_for
+
+    from reportkit.submissions.validate import check_submission
+
+    key = ("917", "propaganda_attendance")
+    verdict = check_submission(raw_for(full_values() | {key: now}), PLAN, {key: Decimal(before)})
+    assert [p.message for p in verdict.problems] == ([message] if message else [])
+
+
+def test_every_figure_is_compared_with_last_year_not_only_those_before_a_close_one():
+    from test_validate import full_values, raw_for
+
+    from reportkit.submissions.validate import check_submission
+
+    close, far = ("917", "dialogues"), ("917", "propaganda_attendance")  # in that order
+    values = full_values() | {close: 60, far: 25000}
+    verdict = check_submission(raw_for(values), PLAN, {close: Decimal(50), far: Decimal(2000)})
+    assert [p.message for p in verdict.problems] == ["Giá trị 25.000 gấp 12,5 lần cùng kỳ năm trước (2.000)."]
