@@ -140,12 +140,22 @@ def test_each_name_problem_is_at_the_cell_of_that_name_and_quotes_it():
 
 
 @pytest.mark.parametrize(
-    ("district", "communes"),
-    [("D1", {"G1": 30, "G2": 30}), ("D2", {"G3": 60})],  # two communes, and one alone
+    ("district", "communes", "target", "message"),
+    [
+        # Target 10; the communes sent 60: 60 >= 5 x 10 and >= 50: 60 / 10 = 6 times.
+        ("D1", {"G1": 30, "G2": 30}, 10, "Giá trị 60 gấp 6 lần chỉ tiêu được giao (10)."),  # two communes
+        ("D2", {"G3": 60}, 10, "Giá trị 60 gấp 6 lần chỉ tiêu được giao (10)."),  # one alone
+        ("D2", {"G3": 50}, 10, "Giá trị 50 gấp 5 lần chỉ tiêu được giao (10)."),  # exactly 5 times and 50
+        ("D2", {"G3": 60}, 1, "Giá trị 60 gấp 60 lần chỉ tiêu được giao (1)."),
+        ("D2", {"G3": 49}, 1, None),  # 49 times, but below 50
+        ("D2", {"G3": 60}, 0, None),  # no target to speak of
+        ("D2", {"G3": 56}, 9, "Giá trị 56 gấp 6,22 lần chỉ tiêu được giao (9)."),  # 6,222… to 2 decimals
+    ],
 )
-def test_a_sum_of_the_communes_far_above_the_target_is_warned_at_the_file(district, communes):
-    # Target 10 models; the communes sent 60 in all: 60 >= 5 x 10 and >= 50, so a warning, of
-    # 60 / 10 = 6 times, placed at the file (the sum is of many rows, not one cell).
+def test_a_sum_of_the_communes_far_above_the_target_is_warned_at_the_file(
+    district, communes, target, message
+):
+    # The sum is of many rows, not one cell: the warning is placed at the file.
     from conftest import make_catalogue, make_period, make_tree
     from test_validate import raw_for
 
@@ -157,15 +167,23 @@ def test_a_sum_of_the_communes_far_above_the_target_is_warned_at_the_file(distri
         "models_total", "f", Kind.TOTAL, "mô hình", "Mô hình", "MH", "Mô hình", measure="models"
     )
     catalogue = dataclasses.replace(catalogue, indicators=(*catalogue.indicators, models))
-    target = Target(district, "models_total", Decimal(10), "plan")
-    plan = Plan(make_period("2022-FY"), make_tree(), catalogue, {(district, "models_total"): target})
+    given = Target(district, "models_total", Decimal(target), "plan")
+    plan = Plan(make_period("2022-FY"), make_tree(), catalogue, {(district, "models_total"): given})
     values = {(district, m): 0 for m, measure in catalogue.measures.items() if measure.level == "district"}
     values |= {(district, "members"): 100, (district, "months"): 12}
     values |= {(code, "models"): n for code, n in communes.items()}
-    verdict = check_submission(raw_for(values, district, unit_code=district), plan)
-    [p] = verdict.warnings
-    assert (p.code, p.location, p.found) == ("far_above_target", Location("f.xlsx"), "60")
-    assert p.message == "Giá trị 60 gấp 6 lần chỉ tiêu được giao (10)."
+    warnings = check_submission(raw_for(values, district, unit_code=district), plan).warnings
+    assert [p.message for p in warnings] == ([message] if message else [])
+    for p in warnings:
+        assert (p.code, p.location, p.indicator) == (
+            "far_above_target",
+            Location("f.xlsx"),
+            "Mô hình (mô hình)",
+        )
+    # The same target given to the minimum indicator of the same figure is no target of a total.
+    minimum = Target(district, "model", Decimal(target), "plan")
+    plan = dataclasses.replace(plan, targets={(district, "model"): minimum})
+    assert not check_submission(raw_for(values, district, unit_code=district), plan).warnings
 
 
 # ---------- a constraint: where it is, what it names ----------
@@ -325,13 +343,18 @@ def test_a_rejected_file_has_no_figures_and_every_problem_in_order():
     ],
 )
 def test_a_figure_far_from_last_years_is_warned_unless_either_is_zero_or_both_small(now, before, message):
-    from test_validate import full_values, raw_for
+    from test_validate import full_values, raw_for, sheet_cell
 
     from reportkit.submissions.validate import check_submission
 
     key = ("917", "propaganda_attendance")
-    verdict = check_submission(raw_for(full_values() | {key: now}), PLAN, {key: Decimal(before)})
+    values = full_values() | {key: now}
+    verdict = check_submission(raw_for(values), PLAN, {key: Decimal(before)})
     assert [p.message for p in verdict.problems] == ([message] if message else [])
+    row = list(values).index(key) + 2  # raw_for's cells: F2, F3, … in order
+    indicator = "Lượt người dự tuyên truyền, giáo dục — Lượt cán bộ, hội viên dự tuyên truyền, phổ biến, giáo dục (lượt người)"
+    for p in verdict.problems:
+        assert (p.location, p.indicator, p.found) == (sheet_cell(row), indicator, str(now))
 
 
 def test_every_figure_is_compared_with_last_year_not_only_those_before_a_close_one():
@@ -343,3 +366,44 @@ def test_every_figure_is_compared_with_last_year_not_only_those_before_a_close_o
     values = full_values() | {close: 60, far: 25000}
     verdict = check_submission(raw_for(values), PLAN, {close: Decimal(50), far: Decimal(2000)})
     assert [p.message for p in verdict.problems] == ["Giá trị 25.000 gấp 12,5 lần cùng kỳ năm trước (2.000)."]
+
+
+# ---------- a figure against the district's size (its members) ----------
+
+
+@pytest.mark.parametrize(
+    ("members", "measure", "value", "message"),
+    [
+        # Cadres at most once the members: 500 of 100 is 5 times. (Households, checked first, are fine.)
+        (100, "branch_cadres_total", 500, "Giá trị 500 gấp 5 lần tổng số hội viên của đơn vị (100)."),
+        # Households at most twice the members: 50 > 2 x 20, and 50 is not small.
+        (20, "sxkd_registered", 50, "Giá trị 50 gấp 2,5 lần tổng số hội viên của đơn vị (20)."),
+        (1, "sxkd_registered", 60, "Giá trị 60 gấp 60 lần tổng số hội viên của đơn vị (1)."),
+        (30, "sxkd_registered", 70, "Giá trị 70 gấp 2,33 lần tổng số hội viên của đơn vị (30)."),  # 2,333…
+        (20, "sxkd_registered", 49, None),  # over twice, but below 50
+        (100, "sxkd_registered", 200, None),  # exactly twice: not above
+    ],
+)
+def test_a_figure_far_above_the_districts_members_is_warned_at_its_cell(members, measure, value, message):
+    from test_validate import full_values, raw_for, sheet_cell
+
+    from reportkit.submissions.validate import check_submission
+
+    values = full_values() | {("917", "members_total"): members, ("917", measure): value}
+    warnings = check_submission(raw_for(values), PLAN).warnings
+    assert [p.message for p in warnings] == ([message] if message else [])
+    row = list(values).index(("917", measure)) + 2  # raw_for's cells: F2, F3, … in order
+    assert all(p.location == sheet_cell(row) and p.code == "far_above_size" for p in warnings)
+    if measure == "sxkd_registered":
+        indicator = "Hộ đăng ký SXKD giỏi — Hộ đăng ký danh hiệu sản xuất, kinh doanh giỏi (hộ)"
+        assert all(p.indicator == indicator for p in warnings)
+
+
+def test_a_missing_figure_is_not_compared_with_the_districts_size():
+    from test_validate import full_values, raw_for
+
+    from reportkit.submissions.validate import check_submission
+
+    values = {k: v for k, v in full_values().items() if k != ("917", "sxkd_registered")}
+    verdict = check_submission(raw_for(values), PLAN)
+    assert [p.code for p in verdict.problems] == ["figure_missing"]
