@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from conftest import figures, make_period, make_targets
 
-from reportkit.model import Indicator, Kind, Outcome, ReportInputs, Result, Status, Target
+from reportkit.model import Indicator, Kind, Measure, Outcome, ReportInputs, Result, Status, Target
 from reportkit.report.metrics import (
     PeriodData,
     compute_missed,
@@ -507,3 +507,24 @@ def test_one_money_scale_per_indicator_from_the_city_target_and_every_units_targ
         "small": fmt.MONEY_UNIT,
         "city_only": fmt.BILLIONS,
     }
+
+
+def test_a_units_money_figures_take_the_scale_of_every_units_targets(catalogue, tree):
+    # The fund: D2's target is 1.200 triệu, so the indicator is in tỷ in every report. D1's own
+    # figures (target 300, actual 250 triệu) are below one tỷ, yet D1's report prints tỷ too.
+    from reportkit import formats as fmt
+
+    fund = Measure("fund", "district", "amount", fmt.MONEY_UNIT, "Quỹ")
+    indicator = Indicator(
+        "fund", "f", Kind.TOTAL, fmt.MONEY_UNIT, "Quỹ", "Quỹ", "Quỹ", measure="fund", city_target=None
+    )
+    with_fund = dataclasses.replace(
+        catalogue, measures={**catalogue.measures, "fund": fund}, indicators=(indicator,)
+    )
+    targets = {
+        ("D1", "fund"): Target("D1", "fund", Decimal(300), "plan"),
+        ("D2", "fund"): Target("D2", "fund", Decimal(1200), "plan"),
+    }
+    current = PeriodData(make_period(), figures({("D1", "fund"): 250, ("D2", "fund"): 1300}))
+    (result,) = compute_results(with_fund, tree, "D1", current, targets)
+    assert (result.actual, result.money_scale) == (Decimal(250), fmt.BILLIONS)

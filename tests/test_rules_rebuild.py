@@ -6,11 +6,15 @@ Written at the level of "changing X changes the report's key" with the planner's
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import json
+
 import pytest
 from tinyproject import make_project
 
 from reportkit.build.fingerprint import combine
-from reportkit.build.manifest import BUILT, FAILED, Entry, Manifest
+from reportkit.build.manifest import BUILT, FAILED, Entry, Manifest, now_utc
 from reportkit.build.plan import fingerprint_jobs, plan_build
 from reportkit.paths import ProjectPaths
 from reportkit.report.inputs import load_period_figures
@@ -274,3 +278,107 @@ def test_a_notebooks_digest_ignores_cell_ids_but_not_a_broken_or_missing_file(tm
     assert len({first, broken, digest_notebook(path)}) == 3
     path.unlink()
     assert digest_notebook(path) not in {first, broken}
+
+
+# ---------- the manifest file itself ----------
+
+
+def test_a_manifest_read_empty_or_whole_is_saved_again_for_its_own_folder_and_period(tmp_path):
+    # Whatever was on disk (another period's, another format's, unreadable, or a good one),
+    # the manifest read back keeps its folder and period: the next save is read by the next build.
+    manifest, entry = built_manifest(tmp_path)
+    manifest.save()
+    saved = (tmp_path / "manifest.json").read_text(encoding="utf-8")
+    on_disk = {
+        "another period": saved.replace(f'"period": "{PERIOD}"', '"period": "2022-H1"'),
+        "another format": saved.replace('"format": 1', '"format": 2'),
+        "unreadable": "{not json",
+        "good": saved,
+    }
+    for why, text in on_disk.items():
+        (tmp_path / "manifest.json").write_text(text, encoding="utf-8")
+        again = Manifest.load(tmp_path, PERIOD)
+        again.record(dataclasses.replace(entry, key="k2"))
+        again.save()
+        assert Manifest.load(tmp_path, PERIOD).is_current(entry.stem, "k2"), why
+
+
+def test_the_saved_manifest_names_each_reports_outputs_and_keeps_vietnamese_readable(tmp_path):
+    manifest, entry = built_manifest(tmp_path)
+    manifest.record(dataclasses.replace(entry, status=FAILED, error="Ô trống ở dòng 3"))
+    manifest.save()
+    text = (tmp_path / "manifest.json").read_text(encoding="utf-8")
+    # People read this file: the title and the error as written, not as \u escapes.
+    assert "Quận Ô Môn" in text and "Ô trống ở dòng 3" in text
+    saved = json.loads(text)
+    assert saved["format"] == 1 and saved["period"] == PERIOD
+    assert saved["reports"]["917-quan-o-mon"]["outputs"] == {
+        "html": "917-quan-o-mon.html",
+        "pdf": "917-quan-o-mon.pdf",
+        "notebook": "notebooks/917-quan-o-mon.ipynb",
+    }
+    assert "stem" not in saved["reports"]["917-quan-o-mon"]  # the report's key in "reports" says it
+
+
+def test_a_build_time_is_utc_to_the_second():
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    moment = dt.datetime.fromisoformat(now_utc())
+    after = dt.datetime.now(dt.UTC)
+    assert moment.utcoffset() == dt.timedelta(0) and moment.microsecond == 0
+    assert before <= moment <= after
+
+
+def test_a_temp_file_removed_by_someone_else_meanwhile_is_skipped(tmp_path, monkeypatch):
+    import os
+
+    from reportkit.build.manifest import remove_stale_temp_files
+
+    for name in (".a.pdf.x1.tmp", ".b.pdf.x2.tmp"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    real_unlink = os.unlink
+
+    def unlink_gone(path):
+        real_unlink(path)
+        if str(path).endswith(".a.pdf.x1.tmp"):  # another process got there first
+            raise FileNotFoundError(path)
+
+    monkeypatch.setattr(os, "unlink", unlink_gone)
+    removed = remove_stale_temp_files(tmp_path)
+    assert [p.name for p in removed] == [".b.pdf.x2.tmp"]
+    assert not list(tmp_path.iterdir())
+
+
+def test_compiled_caches_are_not_part_of_the_kits_digest(tmp_path):
+    # Python writes __pycache__ the first time the kit runs: that must not make every report stale.
+    from reportkit.build.fingerprint import digest_files
+
+    (tmp_path / "report").mkdir()
+    (tmp_path / "report" / "metrics.py").write_text("x = 1\n", encoding="utf-8")
+    first = digest_files(tmp_path, "**/*")
+    (tmp_path / "report" / "__pycache__").mkdir()
+    (tmp_path / "report" / "__pycache__" / "metrics.cpython-311.pyc").write_bytes(b"\x00compiled")
+    assert digest_files(tmp_path, "**/*") == first
+    (tmp_path / "report" / "metrics.py").write_text("x = 2\n", encoding="utf-8")
+    assert digest_files(tmp_path, "**/*") != first
+
+
+def test_the_versions_recorded_are_pythons_the_kits_and_each_report_packages(monkeypatch):
+    import platform
+    from importlib import metadata
+
+    from reportkit import __version__
+    from reportkit.build import fingerprint
+
+    installed = {"pandas": "2.2.3", "babel": "2.16.0"}
+
+    def version(name):
+        if name not in installed:
+            raise metadata.PackageNotFoundError(name)
+        return installed[name]
+
+    monkeypatch.setattr(metadata, "version", version)
+    versions = fingerprint.package_versions()
+    assert versions["python"] == platform.python_version() and versions["reportkit"] == __version__
+    assert versions["pandas"] == "2.2.3" and versions["babel"] == "2.16.0"
+    assert versions["nbconvert"] == "absent"  # not installed: said so, not left out
+    assert set(versions) == {"python", "reportkit", *fingerprint.REPORT_PACKAGES}

@@ -113,3 +113,299 @@ def test_level_words():
     assert validate.level_word(PLAN, "grassroots") == "cơ sở Hội"
     assert validate.level_word(PLAN, "city") == "thành phố"
     assert validate.level_word(PLAN, "ward") == "ward"  # a level the file does not have: as it is
+
+
+# ---------- names: each problem at the cell of the name, quoting it ----------
+
+
+def test_each_name_problem_is_at_the_cell_of_that_name_and_quotes_it():
+    from test_validate import full_values, raw_for, sheet_cell
+
+    from reportkit.submissions.validate import Cell, NameEntry, check_submission
+
+    unreadable = "Ph¬ßng L«ng H\u00ad×"  # neither TCVN3 nor VNI reads it as Vietnamese
+    names = [
+        NameEntry("31154", Cell(sheet_cell(90), "Ph\u00adêng Thíi Hßa")),  # TCVN3 of Phường Thới Hòa
+        NameEntry("31154", Cell(sheet_cell(91), "Phường Long Hưng")),  # not 31154's name
+        NameEntry("31157", Cell(sheet_cell(92), unreadable)),
+    ]
+    problems = check_submission(raw_for(full_values(), names=names), PLAN).problems
+    assert [(p.code, p.severity, p.location, p.found) for p in problems] == [
+        ("legacy_converted", Severity.WARNING, sheet_cell(90), "“Ph\u00adêng Thíi Hßa”"),
+        ("name_mismatch", Severity.WARNING, sheet_cell(91), "“Phường Long Hưng”"),
+        ("legacy_unreadable", Severity.ERROR, sheet_cell(92), f"“{unreadable}”"),
+    ]
+    assert problems[2].message.startswith(f"Chữ “{unreadable}” có vẻ được gõ bằng bảng mã cũ")
+
+
+# ---------- a district's figure kept by its communes, against its target ----------
+
+
+@pytest.mark.parametrize(
+    ("district", "communes", "target", "message"),
+    [
+        # Target 10; the communes sent 60: 60 >= 5 x 10 and >= 50: 60 / 10 = 6 times.
+        ("D1", {"G1": 30, "G2": 30}, 10, "Giá trị 60 gấp 6 lần chỉ tiêu được giao (10)."),  # two communes
+        ("D2", {"G3": 60}, 10, "Giá trị 60 gấp 6 lần chỉ tiêu được giao (10)."),  # one alone
+        ("D2", {"G3": 50}, 10, "Giá trị 50 gấp 5 lần chỉ tiêu được giao (10)."),  # exactly 5 times and 50
+        ("D2", {"G3": 60}, 1, "Giá trị 60 gấp 60 lần chỉ tiêu được giao (1)."),
+        ("D2", {"G3": 49}, 1, None),  # 49 times, but below 50
+        ("D2", {"G3": 60}, 0, None),  # no target to speak of
+        ("D2", {"G3": 56}, 9, "Giá trị 56 gấp 6,22 lần chỉ tiêu được giao (9)."),  # 6,222… to 2 decimals
+    ],
+)
+def test_a_sum_of_the_communes_far_above_the_target_is_warned_at_the_file(
+    district, communes, target, message
+):
+    # The sum is of many rows, not one cell: the warning is placed at the file.
+    from conftest import make_catalogue, make_period, make_tree
+    from test_validate import raw_for
+
+    from reportkit.model import Indicator, Kind, Plan, Target
+    from reportkit.submissions.validate import check_submission
+
+    catalogue = make_catalogue()
+    models = Indicator(
+        "models_total", "f", Kind.TOTAL, "mô hình", "Mô hình", "MH", "Mô hình", measure="models"
+    )
+    catalogue = dataclasses.replace(catalogue, indicators=(*catalogue.indicators, models))
+    given = Target(district, "models_total", Decimal(target), "plan")
+    plan = Plan(make_period("2022-FY"), make_tree(), catalogue, {(district, "models_total"): given})
+    values = {(district, m): 0 for m, measure in catalogue.measures.items() if measure.level == "district"}
+    values |= {(district, "members"): 100, (district, "months"): 12}
+    values |= {(code, "models"): n for code, n in communes.items()}
+    warnings = check_submission(raw_for(values, district, unit_code=district), plan).warnings
+    assert [p.message for p in warnings] == ([message] if message else [])
+    for p in warnings:
+        assert (p.code, p.location, p.indicator) == (
+            "far_above_target",
+            Location("f.xlsx"),
+            "Mô hình (mô hình)",
+        )
+    # The same target given to the minimum indicator of the same figure is no target of a total.
+    minimum = Target(district, "model", Decimal(target), "plan")
+    plan = dataclasses.replace(plan, targets={(district, "model"): minimum})
+    assert not check_submission(raw_for(values, district, unit_code=district), plan).warnings
+
+
+# ---------- a constraint: where it is, what it names ----------
+
+
+def test_a_broken_constraint_is_at_its_first_figure_and_names_both_sides_and_where_the_limit_is():
+    # Good 7 + weak 1 = 8 associations rated, of 7 rated: over by one. The problem is at the cell
+    # of the first figure of the sum (good), and says where the 7 it is over was read.
+    from test_validate import SHEET, full_values, raw_for, sheet_cell
+
+    from reportkit.submissions.validate import check_submission
+
+    values = full_values() | {("917", "grassroots_good"): 7, ("917", "grassroots_weak"): 1}
+    row = {key: n for n, key in enumerate(values, start=2)}  # raw_for's cells: F2, F3, … in order
+    [p] = [p for p in check_submission(raw_for(values), PLAN).errors if p.code == "constraint"]
+    assert p.location == sheet_cell(row[("917", "grassroots_good")])
+    assert p.indicator == "Cơ sở Hội đạt khá, vững mạnh — Cơ sở Hội xếp loại khá, vững mạnh (cơ sở)"
+    assert p.message == (
+        "Cơ sở Hội xếp loại khá, vững mạnh + Cơ sở Hội xếp loại trung bình, yếu kém (7 + 1 = 8) lớn hơn "
+        f"cơ sở Hội được đánh giá, xếp loại (7, trang tính “{SHEET}”, ô F{row[('917', 'grassroots_rated')]})."
+    )
+
+
+def test_a_csv_with_only_its_districts_own_rows_is_that_districts():
+    # No commune rows at all: the district rows alone say the file is 919's (it is then refused
+    # for what is missing, not for an unknown district).
+    from test_validate import full_values, raw_for
+
+    from reportkit.submissions.validate import find_submitting_unit
+
+    own = {key: v for key, v in full_values("919").items() if key[0] == "919"}
+    assert find_submitting_unit(raw_for(own, "919", unit_code=None, kind="csv"), PLAN) == ("919", ())
+
+
+def test_a_csv_with_only_commune_rows_is_their_districts_or_refused():
+    from test_validate import full_values, raw_for
+
+    from reportkit.submissions.validate import find_submitting_unit
+
+    def communes(district):
+        return {key: v for key, v in full_values(district).items() if key[0] != district}
+
+    def found(values):
+        district, problems = find_submitting_unit(raw_for(values, unit_code=None, kind="csv"), PLAN)
+        return district, [(p.code, p.location, p.message) for p in problems]
+
+    assert found(communes("917")) == ("917", [])  # the communes' common district
+    assert found(communes("917") | communes("918")) == (
+        None,
+        [("district_many", Location("f.xlsx"), "Tệp có số liệu của nhiều quận, huyện: 917, 918.")],
+    )
+    unknown = "Không xác định được quận, huyện của tệp: không dòng nào mang mã một quận, huyện."
+    assert found({("99999", "coop_groups"): 1}) == (None, [("district_unknown", Location("f.xlsx"), unknown)])
+
+
+# ---------- a share's numerator over its denominator ----------
+
+
+def share_plan(constraints=()):
+    from conftest import make_catalogue, make_period, make_tree
+
+    from reportkit.model import Plan
+
+    catalogue = dataclasses.replace(make_catalogue(), constraints=constraints)
+    return Plan(make_period("2022-FY"), make_tree(), catalogue, {})
+
+
+def share_readings(figures):
+    from reportkit.submissions.validate import Readings
+
+    locations = {key: Location("f.csv", "", f"C{n}") for n, key in enumerate(figures, start=2)}
+    return Readings(dict(figures), locations, set(figures), [])
+
+
+def test_only_a_numerator_over_its_denominator_is_refused_once_for_each_unit():
+    # D1: 100 insured of 100 members, equal, fine. D2: 120 of 100, over. D3 would be a third unit
+    # (not in the tree: check_shares looks only at the figures): its numerator is missing.
+    figures = {
+        ("D1", "insured"): Decimal(100),
+        ("D1", "members"): Decimal(100),
+        ("D2", "insured"): Decimal(120),
+        ("D2", "members"): Decimal(100),
+        ("D3", "members"): Decimal(5),
+        ("D4", "insured"): Decimal(9),  # and here the denominator
+    }
+    readings = share_readings(figures)
+    [p] = validate.check_shares(readings, share_plan())
+    assert (p.code, p.location, p.found, p.indicator) == (
+        "share_over",
+        readings.locations[("D2", "insured")],
+        "120",
+        "BHYT — Có BHYT (hội viên)",
+    )
+    assert p.message == "Tử số (Có BHYT: 120) lớn hơn mẫu số (Hội viên: 100) của tỷ lệ “BHYT”."
+    # D1 first and fine, D2 after it over: each unit is looked at.
+    figures[("D1", "insured")] = Decimal(99)
+    assert [p.location for p in validate.check_shares(share_readings(figures), share_plan())] == [
+        readings.locations[("D2", "insured")]
+    ]
+
+
+def test_a_share_a_constraint_already_checks_is_not_refused_twice():
+    from reportkit.model import Constraint
+
+    figures = {("D2", "insured"): Decimal(120), ("D2", "members"): Decimal(100)}
+    plan = share_plan((Constraint(("insured",), "members"),))
+    assert validate.check_shares(share_readings(figures), plan) == []
+
+
+# ---------- names that are left alone ----------
+
+
+def test_a_blank_name_or_the_same_name_again_is_not_checked_but_those_after_it_are():
+    from test_validate import full_values, raw_for, sheet_cell
+
+    from reportkit.submissions.validate import Cell, NameEntry, check_submission
+
+    names = [
+        NameEntry("31154", Cell(sheet_cell(90), None)),  # a blank cell
+        NameEntry("31154", Cell(sheet_cell(91), "   ")),  # spaces only
+        NameEntry("31154", Cell(sheet_cell(92), "Phường Long Hưng")),  # not 31154's name: a warning
+        NameEntry("31154", Cell(sheet_cell(93), "Phường Long Hưng")),  # the same again: said once
+        NameEntry("99999", Cell(sheet_cell(94), "Phường X")),  # no such unit: its figures say so
+    ]
+    problems = check_submission(raw_for(full_values(), names=names), PLAN).problems
+    assert [(p.code, p.location) for p in problems] == [("name_mismatch", sheet_cell(92))]
+
+
+# ---------- a file refused before its figures are read ----------
+
+
+def test_a_rejected_file_has_no_figures_and_every_problem_in_order():
+    read = validate.problem("not_a_template", WHERE, issuer="Hội Nông dân thành phố")
+    identity = validate.problem("period_missing", WHERE, known="2022-FY")
+    raw = RawSubmission("f.xlsx", "xlsx", unit_code="917", problems=(read,))
+    verdict = validate.reject(raw, [identity], "2022-FY")
+    assert (verdict.period, verdict.unit_code, verdict.figures) == ("2022-FY", "917", ())
+    assert verdict.problems == (read, identity) and not verdict.accepted
+    assert validate.reject(raw, []).period is None
+
+
+# ---------- a figure against the same period last year ----------
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "message"),
+    [
+        (60, 1, "Giá trị 60 gấp 60 lần cùng kỳ năm trước (1)."),  # 60 / 1 = 60 >= 10
+        (1, 60, "Giá trị 1 chỉ bằng 0,02 lần cùng kỳ năm trước (60)."),  # 1 / 60 = 0,0166… <= 0,1
+        (500, 0, None),  # nothing last year: no ratio to speak of
+        (0, 2000, None),  # nothing this year: said by the report, not a typing slip
+        (30, 3, None),  # 10 times, but both below 50: small counts jump
+        (500, 50, "Giá trị 500 gấp 10 lần cùng kỳ năm trước (50)."),  # exactly 10 times: warned
+        (5, 50, "Giá trị 5 chỉ bằng 0,1 lần cùng kỳ năm trước (50)."),  # exactly a tenth, and 50 is not small
+        (60, 50, None),  # 1,2 times
+        (15, 100, None),  # 0,15 of it: more than a tenth
+    ],
+)
+def test_a_figure_far_from_last_years_is_warned_unless_either_is_zero_or_both_small(now, before, message):
+    from test_validate import full_values, raw_for, sheet_cell
+
+    from reportkit.submissions.validate import check_submission
+
+    key = ("917", "propaganda_attendance")
+    values = full_values() | {key: now}
+    verdict = check_submission(raw_for(values), PLAN, {key: Decimal(before)})
+    assert [p.message for p in verdict.problems] == ([message] if message else [])
+    row = list(values).index(key) + 2  # raw_for's cells: F2, F3, … in order
+    indicator = "Lượt người dự tuyên truyền, giáo dục — Lượt cán bộ, hội viên dự tuyên truyền, phổ biến, giáo dục (lượt người)"
+    for p in verdict.problems:
+        assert (p.location, p.indicator, p.found) == (sheet_cell(row), indicator, str(now))
+
+
+def test_every_figure_is_compared_with_last_year_not_only_those_before_a_close_one():
+    from test_validate import full_values, raw_for
+
+    from reportkit.submissions.validate import check_submission
+
+    close, far = ("917", "dialogues"), ("917", "propaganda_attendance")  # in that order
+    values = full_values() | {close: 60, far: 25000}
+    verdict = check_submission(raw_for(values), PLAN, {close: Decimal(50), far: Decimal(2000)})
+    assert [p.message for p in verdict.problems] == ["Giá trị 25.000 gấp 12,5 lần cùng kỳ năm trước (2.000)."]
+
+
+# ---------- a figure against the district's size (its members) ----------
+
+
+@pytest.mark.parametrize(
+    ("members", "measure", "value", "message"),
+    [
+        # Cadres at most once the members: 500 of 100 is 5 times. (Households, checked first, are fine.)
+        (100, "branch_cadres_total", 500, "Giá trị 500 gấp 5 lần tổng số hội viên của đơn vị (100)."),
+        # Households at most twice the members: 50 > 2 x 20, and 50 is not small.
+        (20, "sxkd_registered", 50, "Giá trị 50 gấp 2,5 lần tổng số hội viên của đơn vị (20)."),
+        (1, "sxkd_registered", 60, "Giá trị 60 gấp 60 lần tổng số hội viên của đơn vị (1)."),
+        (30, "sxkd_registered", 70, "Giá trị 70 gấp 2,33 lần tổng số hội viên của đơn vị (30)."),  # 2,333…
+        (20, "sxkd_registered", 49, None),  # over twice, but below 50
+        (100, "sxkd_registered", 200, None),  # exactly twice: not above
+    ],
+)
+def test_a_figure_far_above_the_districts_members_is_warned_at_its_cell(members, measure, value, message):
+    from test_validate import full_values, raw_for, sheet_cell
+
+    from reportkit.submissions.validate import check_submission
+
+    values = full_values() | {("917", "members_total"): members, ("917", measure): value}
+    warnings = check_submission(raw_for(values), PLAN).warnings
+    assert [p.message for p in warnings] == ([message] if message else [])
+    row = list(values).index(("917", measure)) + 2  # raw_for's cells: F2, F3, … in order
+    assert all(p.location == sheet_cell(row) and p.code == "far_above_size" for p in warnings)
+    if measure == "sxkd_registered":
+        indicator = "Hộ đăng ký SXKD giỏi — Hộ đăng ký danh hiệu sản xuất, kinh doanh giỏi (hộ)"
+        assert all(p.indicator == indicator for p in warnings)
+
+
+def test_a_missing_figure_is_not_compared_with_the_districts_size():
+    from test_validate import full_values, raw_for
+
+    from reportkit.submissions.validate import check_submission
+
+    values = {k: v for k, v in full_values().items() if k != ("917", "sxkd_registered")}
+    verdict = check_submission(raw_for(values), PLAN)
+    assert [p.code for p in verdict.problems] == ["figure_missing"]
