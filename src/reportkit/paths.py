@@ -17,7 +17,7 @@ PERIODS_FILE = "periods.yaml"
 LEVELS_KEY = "levels"  # a period's levels file, named in periods.yaml beside its units file (`org`)
 WORDING_FILE = "wording/vi.yaml"
 SAMPLE_FIGURES = "sample/figures.csv"  # the sample figures, as a CSV file
-SAMPLE_SUBMISSIONS = "sample/submissions"  # the sample district submissions
+SAMPLE_SUBMISSIONS = "sample/submissions"  # the sample submissions of every plan
 
 # Under params/
 DEFAULTS_FILE = "defaults.yaml"
@@ -49,6 +49,11 @@ def periods_file(data_dir: str | os.PathLike[str]) -> Path:
 def levels_file(data_dir: str | os.PathLike[str], name: str) -> Path:
     """A tree's levels file, by the name its periods give it (e.g. "org/levels-2022.yaml")."""
     return Path(data_dir) / name
+
+
+def sample_figures_file(plan_year: int) -> str:
+    """Under data/: the sample figures of a plan other than the default period's (SAMPLE_FIGURES)."""
+    return f"sample/figures-{plan_year}.csv"
 
 
 def wording_file(data_dir: str | os.PathLike[str]) -> Path:
