@@ -14,9 +14,11 @@ import yaml
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from workbooks import fill
 
 from reportkit.model import Target
-from reportkit.report.inputs import load_catalogue, load_org_tree, load_periods, load_targets
+from reportkit.report.inputs import load_catalogue, load_org_tree, load_periods, load_plan, load_targets
+from reportkit.submissions.intake import take_in_files
 from reportkit.submissions.sample import (
     generate_figures,
     make_sample,
@@ -24,6 +26,8 @@ from reportkit.submissions.sample import (
     sample_targets,
     write_submissions,
 )
+from reportkit.submissions.store import open_store, read_values
+from reportkit.submissions.templates import write_template
 
 DATA = ROOT / "data"
 CATALOGUE = DATA / "catalogue" / "indicators-2025.yaml"
@@ -168,3 +172,18 @@ def test_a_draw_over_its_bound_is_cut_to_it(tree, catalogue):
     assert {values[(c, "branches_weak")] for c in communes} == {0}
     assert {values[(c, "new_members")] for c in communes} == {10}
     assert all(values[(c, "members_health_insured")] <= 10 for c in communes)
+
+
+def test_a_commune_fills_the_2025_template_with_its_sample_figures_and_intake_takes_it(tmp_path):
+    # What a commune does with the kit's own template: the sample figures typed into its input
+    # cells, the file taken in with no problem, and read back exactly.
+    values = {("31135", m): v for m, v in shipped_figures()["31135"].items()}
+    template = write_template(load_plan(DATA, "2025-FY"), "31135", tmp_path / "templates")
+    filled = fill(template, values, tmp_path / "ninh-kieu.xlsx")
+    [received] = take_in_files([filled], DATA, tmp_path / "store")
+    assert received.status == "accepted" and not received.verdict.problems
+    conn = open_store(tmp_path / "store")
+    try:
+        assert read_values(conn, "2025-FY") == values
+    finally:
+        conn.close()
