@@ -109,8 +109,8 @@ def test_largest_remainder_split():
     assert sum(split_largest_remainder(218947, {"a": 7, "b": 8, "c": 12}).values()) == 218947
 
 
-def _sample_rows():
-    with open(DATA / "sample" / "figures.csv", encoding="utf-8") as fh:
+def _sample_rows(name: str = "figures.csv"):
+    with open(DATA / "sample" / name, encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -151,8 +151,15 @@ def test_sample_generator_is_deterministic(tmp_path):
     submissions = sorted(
         p.relative_to(DATA).as_posix() for p in (DATA / "sample" / "submissions").glob("*.csv")
     )
-    assert len(submissions) == 32  # 8 districts, 4 periods
-    for rel in ("sample/figures.csv", "targets/targets-2022.csv", *submissions):
+    assert len([s for s in submissions if not s.startswith("sample/submissions/2025-")]) == 32  # 8 × 4
+    assert len([s for s in submissions if s.startswith("sample/submissions/2025-FY-")]) == 103
+    plans = (
+        "sample/figures.csv",
+        "targets/targets-2022.csv",
+        "sample/figures-2025.csv",
+        "targets/targets-2025.csv",
+    )
+    for rel in (*plans, *submissions):
         assert (tmp_path / "data" / rel).read_bytes() == (DATA / rel).read_bytes(), rel
 
 
@@ -199,7 +206,8 @@ def test_sample_has_districts_missing_and_exceeding_targets():
 
 
 def test_sample_submissions_hold_the_sample_figures_once_each():
-    """One CSV per district and period; together exactly the rows of figures.csv, marked sample."""
+    """One CSV per submitting unit and period; together exactly the rows of figures.csv and
+    figures-2025.csv, marked sample."""
     from_submissions = []
     for path in sorted((DATA / "sample" / "submissions").glob("*.csv")):
         period, district = path.stem.rsplit("-", 1)
@@ -208,7 +216,8 @@ def test_sample_submissions_hold_the_sample_figures_once_each():
         assert {r["period"] for r in rows} == {period} and {r["source"] for r in rows} == {"sample"}
         assert rows[0]["unit_code"] == district
         from_submissions += [(r["period"], r["unit_code"], r["measure"], r["value"]) for r in rows]
-    from_figures = [(r["period"], r["unit_code"], r["measure"], r["value"]) for r in _sample_rows()]
+    figures = [*_sample_rows(), *_sample_rows("figures-2025.csv")]
+    from_figures = [(r["period"], r["unit_code"], r["measure"], r["value"]) for r in figures]
     assert sorted(from_submissions) == sorted(from_figures)
     assert len(set(from_submissions)) == len(from_submissions)
 

@@ -603,7 +603,9 @@ def run_sample(args: argparse.Namespace, console: Console) -> int:
     from .submissions.sample import make_sample
 
     make_sample(project_paths(args).data_dir)
-    console.print("Đã sinh lại dữ liệu mẫu: data/sample/figures.csv, data/sample/submissions/, data/targets/")
+    console.print(
+        "Đã sinh lại dữ liệu mẫu: data/sample/figures*.csv, data/sample/submissions/, data/targets/"
+    )
     return 0
 
 

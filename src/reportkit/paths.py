@@ -18,7 +18,7 @@ LEVELS_KEY = "levels"  # a period's levels file, named in periods.yaml beside it
 WORDING_FILE = "wording/vi.yaml"  # the reports' words; its `organisation` section is who the organisation is
 TEMPLATE_WORDING_FILE = "wording/template.yaml"  # the words of the templates' instructions sheet
 SAMPLE_FIGURES = "sample/figures.csv"  # the sample figures, as a CSV file
-SAMPLE_SUBMISSIONS = "sample/submissions"  # the sample district submissions
+SAMPLE_SUBMISSIONS = "sample/submissions"  # the sample submissions of every plan
 SAMPLE_DIR = "sample"  # the sample's files, left out of a new organisation's project
 
 # In a new organisation's project folder (`reportkit new project`): what to edit, in Vietnamese
@@ -64,6 +64,11 @@ def catalogue_name(year: int) -> str:
 def targets_name(year: int) -> str:
     """A plan year's targets per unit, relative to data/ (as periods.yaml names it)."""
     return f"targets/targets-{year}.csv"
+
+
+def sample_figures_file(plan_year: int) -> str:
+    """Under data/: the sample figures of a plan other than the default period's (SAMPLE_FIGURES)."""
+    return f"sample/figures-{plan_year}.csv"
 
 
 def wording_file(data_dir: str | os.PathLike[str]) -> Path:

@@ -1,5 +1,11 @@
-"""Sample data: split the plan's city targets over the submitting units (the level that `submits` in
-the levels file) and make seeded, plausible figures."""
+"""Sample data: split each plan's city targets over the submitting units (the level that `submits` in
+the levels file) and make seeded, plausible figures for the periods of every plan.
+
+A plan is a catalogue named by periods of periods.yaml. The 2022 plan keeps the drawing it was
+shipped with (its figures and tests depend on it, draw for draw); any other plan's figures are
+drawn from its catalogue alone: a total from its target, a share near its threshold, a count that
+must be none mostly none, a minimum around it, any other measure from the range its catalogue's
+`sample` block gives; then every constraint of the catalogue is made to hold."""
 
 from __future__ import annotations
 
@@ -9,9 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from ..datafiles import read_yaml
 from ..model import Catalogue, Kind, OrgTree, Period, Target
-from ..paths import SAMPLE_FIGURES, SAMPLE_SUBMISSIONS, periods_file
-from ..report.inputs import load_catalogue, load_period_tree, load_periods
+from ..paths import SAMPLE_FIGURES, SAMPLE_SUBMISSIONS, periods_file, sample_figures_file
+from ..report.inputs import load_catalogue, load_period_tree, load_periods, load_targets
 
 SEED = 2022
 SAMPLE_BASIS = "sample"
@@ -146,6 +153,99 @@ class _FigureMaker:
         return half
 
 
+# The measures the 2022 plan's drawing (_FigureMaker) knows; a catalogue with other measures is drawn
+# by _CatalogueFigures.
+PLAN_2022_MEASURES = frozenset(
+    {
+        "propaganda_attendance", "new_members", "members_total", "members_health_insured",
+        "members_social_insured", "grassroots_rated", "grassroots_good", "grassroots_weak",
+        "branch_cadres_total", "branch_cadres_trained", "sxkd_registered", "sxkd_achieved",
+        "fund_growth", "food_households_total", "food_households_committed", "district_cadres_trained",
+        "district_services", "dialogues", "shelter_houses", "bulletin_months", "poverty_exits",
+        "party_introduced", "grassroots_cadres_trained", "grassroots_services", "coop_groups",
+        "environment_models", "security_models",
+    }
+)  # fmt: skip
+DEFAULT_RANGE = (0, 5)  # a measure no rule decides and the catalogue gives no range for
+NONE_ODDS = 0.15  # the chance that a unit has one of what must be none
+
+
+class _CatalogueFigures:
+    """Draws one plan's figures for every unit from its catalogue alone, by each measure's role in
+    the indicators (see the module's docstring)."""
+
+    def __init__(self, rng, catalogue: Catalogue, tree: OrgTree, city: str, ranges: Mapping):
+        self.rng, self.catalogue, self.tree, self.city = rng, catalogue, tree, city
+        self.ranges = {m: (int(lo), int(hi)) for m, (lo, hi) in ranges.items()}
+        self.totals = {i.measure: i.id for i in catalogue.indicators if i.kind is Kind.TOTAL}
+        self.shares = {i.numerator: i for i in catalogue.indicators if i.kind is Kind.SHARE}
+        self.nones = {i.measure for i in catalogue.indicators if i.kind is Kind.NONE}
+        self.minimums = {i.measure: i.minimum for i in catalogue.indicators if i.kind is Kind.MINIMUM}
+
+    def year(self, targets: Mapping[tuple[str, str], Target], pace: float) -> dict:
+        values: dict[tuple[str, str], Decimal] = {}
+        for unit in self.tree.walk(self.city):
+            measures = [m for m in self.catalogue.measures.values() if m.level == unit.level]
+            drawn = {m.id: self._draw(unit.code, m.id, targets, pace) for m in measures}
+            # A share's numerator is drawn once its denominator is known.
+            for numerator in [m for m in drawn if drawn[m] is None]:
+                drawn[numerator] = self._share(self.shares[numerator], drawn)
+            self._keep_constraints(drawn, months=12)
+            values.update({(unit.code, m): v for m, v in drawn.items()})
+        return values
+
+    def _draw(self, code: str, measure: str, targets, pace: float) -> Decimal | None:
+        r = self.rng
+        if measure in self.totals and (code, self.totals[measure]) in targets:
+            target = float(targets[(code, self.totals[measure])].value)
+            return self._value(measure, target * max(0.6, r.gauss(1.02, 0.11)) * pace)
+        if measure in self.shares:
+            return None
+        if measure in self.nones:
+            return Decimal(1 if r.random() < NONE_ODDS else 0)
+        if measure in self.minimums and measure not in self.ranges:
+            least = int(self.minimums[measure] or 0)
+            return Decimal(max(0, r.choice([least - 1, least, least, least + 1, least + 2])))
+        return Decimal(r.randint(*self.ranges.get(measure, DEFAULT_RANGE)))
+
+    def _value(self, measure: str, exact: float) -> Decimal:
+        if self.catalogue.measures[measure].type == "count":
+            return Decimal(max(0, round(exact)))
+        return Decimal(str(round(exact, 1)))
+
+    def _share(self, indicator, drawn: Mapping[str, Decimal | None]) -> Decimal:
+        """Most units near the share's threshold, some under it."""
+        whole = drawn[indicator.denominator] or Decimal(0)
+        threshold = float(indicator.threshold or 100) / 100
+        share = self.rng.uniform(threshold - 0.04, min(1.0, threshold + 0.025))
+        return self._value(indicator.numerator, float(whole) * share)
+
+    def _keep_constraints(self, drawn: dict[str, Decimal | None], months: int) -> None:
+        """sum(lhs) <= rhs for every constraint of the catalogue: the excess is taken off the
+        left-hand measures, the last first."""
+        for constraint in self.catalogue.constraints:
+            bound = Decimal(months) if constraint.rhs == "$months" else drawn.get(constraint.rhs)
+            if bound is None or any(drawn.get(m) is None for m in constraint.lhs):
+                continue
+            excess = sum(drawn[m] for m in constraint.lhs) - bound  # type: ignore[misc]
+            for measure in reversed(constraint.lhs):
+                cut = min(excess, drawn[measure]) if excess > 0 else 0  # type: ignore[type-var]
+                drawn[measure] -= cut  # type: ignore[operator]
+                excess -= cut
+
+    def six_months(self, year: Mapping[tuple[str, str], Decimal], months: int) -> dict:
+        """A plan's totals are flows, about half the year's; other figures as at the year's end."""
+        half = dict(year)
+        for (code, measure), value in sorted(year.items()):
+            if measure in self.totals:
+                half[(code, measure)] = self._value(measure, float(value) * self.rng.uniform(0.42, 0.6))
+        for code in sorted({c for c, _ in half}):
+            drawn: dict[str, Decimal | None] = {m: v for (c, m), v in half.items() if c == code}
+            self._keep_constraints(drawn, months)
+            half.update({(code, m): v for m, v in drawn.items() if v is not None})
+        return half
+
+
 def _keep_possible(values: dict[tuple[str, str], Decimal]) -> None:
     """Rounding must never make achieving exceed registering, or a share exceed its whole."""
     pairs = [
@@ -167,11 +267,16 @@ def generate_figures(
     periods: Sequence[Period],
     targets: Iterable[Target],
     seed: int = SEED,
+    ranges: Mapping[str, Sequence[int]] | None = None,
 ) -> list[tuple[str, str, str, Decimal]]:
     """Rows (period, unit_code, measure, value) for each year's H1 and full year."""
     rng = random.Random(seed)
     target_map = {(t.unit_code, t.indicator_id): t for t in targets}
-    maker = _FigureMaker(rng, catalogue, tree, city_code)
+    maker: _FigureMaker | _CatalogueFigures
+    if set(catalogue.measures) == PLAN_2022_MEASURES:
+        maker = _FigureMaker(rng, catalogue, tree, city_code)
+    else:
+        maker = _CatalogueFigures(rng, catalogue, tree, city_code, ranges or {})
     rows = []
     for year in sorted({p.year for p in periods}):
         # 2021 ran a little behind 2022, so the comparison "so với cùng kỳ" shows growth mostly.
@@ -207,8 +312,10 @@ def write_submissions(
     values = {(period, code, measure): value for period, code, measure, value in rows}
     periods = sorted({period for period, _, _ in values})
     out_dir.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.glob("*.csv"):
-        old.unlink()
+    # Another plan's submissions share the folder: only this plan's periods are written afresh.
+    for period in periods:
+        for old in out_dir.glob(f"{period}-*.csv"):
+            old.unlink()
     written = []
     for period in periods:
         for root in tree.roots():
@@ -234,14 +341,70 @@ def _submission_rows(values, period: str, district: str, catalogue: Catalogue, t
     return lines
 
 
-def make_sample(data_dir: Path, city_code: str = "92", plan_period: str = "2022-FY") -> None:
-    """Rewrite the sample targets, figures and submissions from the catalogue and tree (deterministic)."""
-    periods, _ = load_periods(periods_file(data_dir))
-    plan = periods[plan_period]
+def make_sample(data_dir: Path) -> None:
+    """Rewrite every plan's sample targets, figures and submissions from its catalogue and tree
+    (deterministic: each plan's draws are seeded with its year)."""
+    periods, default = load_periods(periods_file(data_dir))
+    for catalogue_name, plan_periods in sample_plans(periods).items():
+        plan = max(
+            (p for p in plan_periods if p.catalogue == catalogue_name), key=lambda p: (p.year, p.months)
+        )
+        # The default period's plan keeps the figures file it always had; another plan has its own.
+        default_plan = periods[default].catalogue == catalogue_name
+        figures = SAMPLE_FIGURES if default_plan else sample_figures_file(plan.year)
+        make_plan_sample(data_dir, plan, plan_periods, figures)
+
+
+def sample_plans(periods: Mapping[str, Period]) -> dict[str, list[Period]]:
+    """Each plan (its catalogue file) with the periods it has sample figures for: those judged
+    against it and the same periods of the year before, which they are compared with."""
+    plans: dict[str, dict[str, Period]] = {}
+    for period in periods.values():
+        if not (period.catalogue and period.targets):
+            continue
+        group = plans.setdefault(period.catalogue, {})
+        group[period.id] = period
+        if period.same_period_last_year:
+            group[period.same_period_last_year] = periods[period.same_period_last_year]
+    return {name: list(group.values()) for name, group in plans.items()}
+
+
+def make_plan_sample(data_dir: Path, plan: Period, periods: Sequence[Period], figures_file: str) -> None:
+    """One plan's sample: its targets (kept if they already split the city targets), figures and
+    submissions."""
+    assert plan.catalogue and plan.targets  # sample_plans gives only periods with a plan
     tree = load_period_tree(data_dir, plan)
     catalogue = load_catalogue(data_dir / plan.catalogue)
-    targets = split_city_targets(catalogue, tree, city_code)
-    write_targets(data_dir / plan.targets, targets)
-    rows = generate_figures(catalogue, tree, city_code, list(periods.values()), targets)
-    write_figures(data_dir / SAMPLE_FIGURES, rows)
+    (city,) = [u.code for u in tree.roots()]
+    targets = sample_targets(data_dir / plan.targets, catalogue, tree, city)
+    ranges = read_yaml(data_dir / plan.catalogue).get("sample") or {}
+    rows = generate_figures(catalogue, tree, city, periods, targets, seed=plan.year, ranges=ranges)
+    write_figures(data_dir / figures_file, rows)
     write_submissions(data_dir / SAMPLE_SUBMISSIONS, rows, catalogue, tree)
+
+
+def sample_targets(path: Path, catalogue: Catalogue, tree: OrgTree, city: str) -> list[Target]:
+    """The submitting units' sample targets. A targets file whose sample rows already give every
+    submitting unit a target adding up to each city target is kept as it is (it may be weighted by
+    hand, e.g. by the former communes a commune merges); otherwise the city targets are split by
+    `split_city_targets` and written."""
+    split = split_city_targets(catalogue, tree, city)
+    if path.is_file():
+        kept = [t for t in load_targets(path).values() if t.basis == SAMPLE_BASIS]
+        if _same_totals(kept, split):
+            return kept
+    write_targets(path, split)
+    return split
+
+
+def _same_totals(kept: Sequence[Target], split: Sequence[Target]) -> bool:
+    """Whether two splits cover the same units and indicators and add up to the same totals."""
+
+    def totals(targets: Sequence[Target]) -> dict[str, Decimal]:
+        sums: dict[str, Decimal] = {}
+        for t in targets:
+            sums[t.indicator_id] = sums.get(t.indicator_id, Decimal(0)) + t.value
+        return sums
+
+    keys = {(t.unit_code, t.indicator_id) for t in kept}
+    return keys == {(t.unit_code, t.indicator_id) for t in split} and totals(kept) == totals(split)
