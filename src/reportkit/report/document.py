@@ -17,6 +17,7 @@ import nh3
 from .. import formats as fmt
 from ..errors import DataError
 from ..model import ReportInputs
+from ..vntext import lower_first
 from . import charts, tables
 from .metrics import ReportData
 from .narrative import describe_result, render_text
@@ -84,11 +85,27 @@ def _sample_notes(report: ReportData) -> list[str]:
     return notes
 
 
+def describe_plan_reference(inputs: ReportInputs) -> tuple[str, str]:
+    """The plan's number and date as the opening cites them ("12-KH/HNDT", "10/01/2022"), from the
+    catalogue's `plan:`; "…" for what it does not give (never a number made up)."""
+    plan, blank = inputs.catalogue.plan, inputs.wording["plan_missing"]
+    number = str(plan.get("number") or "").strip() or blank
+    date = plan.get("date")
+    if isinstance(date, str) and date.strip():
+        date = dt.date.fromisoformat(date.strip())
+    return number, date.strftime("%d/%m/%Y") if isinstance(date, dt.date) else blank
+
+
+def _document_symbol(inputs: ReportInputs) -> str:
+    return inputs.params.get("doc_symbol") or inputs.wording["organisation"]["document_symbol"]
+
+
 def render_header(report: ReportData) -> str:
     """The two header blocks, the title and the opening paragraph."""
     inputs, words = report.inputs, report.inputs.wording
     header, title, organisation = words["header"], words["title"], words["organisation"]
     unit_title = inputs.tree.title(inputs.unit_code)
+    plan_number, plan_date = describe_plan_reference(inputs)
     place = inputs.params.get("place") or inputs.tree[inputs.unit_code].name
     year = inputs.period.year
     review = inputs.period.review
@@ -105,7 +122,7 @@ def render_header(report: ReportData) -> str:
         number=render_text(
             header["number"],
             number=inputs.params.get("doc_number", ""),
-            symbol=inputs.params.get("doc_symbol") or organisation["document_symbol"],
+            symbol=_document_symbol(inputs),
         ),
         nation=header["nation"],
         motto=header["motto"],
@@ -116,8 +133,10 @@ def render_header(report: ReportData) -> str:
         intro=render_text(
             words["intro"],
             year=year,
-            unit_title=unit_title,
+            unit_title=lower_first(unit_title),
             organisation=organisation,
+            plan_number=plan_number,
+            plan_date=plan_date,
             review_word=words["review_word"][review],
             period_label=inputs.period.label,
         ),
@@ -374,11 +393,26 @@ def render_analyst_sections(report: ReportData) -> str:
     return "".join(render_analyst_section(report, numeral) for numeral in ANALYST_NUMERALS)
 
 
+def describe_attachment(inputs: ReportInputs) -> str:
+    """The appendix's attachment line (ND30): "(Kèm theo Báo cáo số …-BC/HNDT ngày 15 tháng 12 năm
+    2022 của Ban Thường vụ Hội Nông dân thành phố Cần Thơ)", from the report's own number, symbol,
+    date and unit."""
+    return render_text(
+        inputs.wording["attachment"],
+        number=inputs.params.get("doc_number", ""),
+        symbol=_document_symbol(inputs),
+        date=fmt.format_date_numbers(report_date(inputs)),
+        organisation=inputs.wording["organisation"],
+        unit_title=lower_first(inputs.tree.title(inputs.unit_code)),
+    )
+
+
 def render_appendix(report: ReportData) -> str:
     inputs, words = report.inputs, report.inputs.wording
     return _render(
         "table.html.j2",
         heading=words["sections"]["appendix"],
+        attachment=describe_attachment(inputs),
         subheading=inputs.tree.title(inputs.unit_code) + " - " + inputs.period.label,
         table=tables.render_appendix_table(report.results, words, "appendix"),
         notes=_progress_notes(inputs),
