@@ -113,7 +113,7 @@ def render_header(report: ReportData) -> str:
         "header.html.j2",
         sample=inputs.figures.is_sample,
         sample_mark=words["sample"]["mark"],
-        draft=describe_draft(inputs),
+        draft=describe_draft(report),
         organisation=render_text(header["organisation"], organisation=organisation),
         committee=[
             render_text(line, unit_title=unit_title, organisation=organisation)
@@ -178,13 +178,27 @@ def _caption(report: ReportData, key: str, title: str) -> str:
 
 # The parts whose heading is a cell of its own (the others' render_* print their heading).
 PART_HEADINGS = ("results",)
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def describe_part_headings(report: ReportData) -> dict[str, str]:
+    """Each part's heading with its Roman numeral, in the order the report prints the parts: the
+    results, the units compared (a report that compares its units), then sections II-IV's three."""
+    inputs, words = report.inputs, report.inputs.wording
+    order = ["results", *(["districts"] if report.children else []), *SECTION_KEYS]
+    return {
+        key: render_text(
+            words["part_heading"], numeral=ROMAN_NUMERALS[n], heading=_words(inputs, words["sections"][key])
+        )
+        for n, key in enumerate(order)
+    }
 
 
 def render_part_heading(report: ReportData, part: str) -> str:
     """A part's heading ("I. KẾT QUẢ …") as a cell of its own, so the analyst's cells can follow it."""
     if part not in PART_HEADINGS:
         raise DataError(f"Không có phần {part!r} trong báo cáo; các phần: {', '.join(PART_HEADINGS)}.")
-    return _render("part.html.j2", heading=report.inputs.wording["sections"][part])
+    return _render("part.html.j2", heading=describe_part_headings(report)[part])
 
 
 def describe_results_sections(report: ReportData) -> dict[str, tuple[int, str, list[str]]]:
@@ -280,7 +294,7 @@ def render_districts(report: ReportData) -> str:
     missed = tables.build_missed_table(report.missed, catalogue, tree, words)
     return _render(
         "districts.html.j2",
-        heading=sections["districts"],
+        heading=describe_part_headings(report)["districts"],
         judged=any(judged),
         no_data=words["table"]["no_data"],
         notes=_due_notes(inputs),
@@ -345,10 +359,12 @@ def render_markdown(markdown: str) -> str:
     return nh3.clean(html, tags=ANALYST_TAGS, attributes={})
 
 
-def missing_sections(inputs: ReportInputs) -> list[str]:
-    """The headings of sections II-IV the analyst has not written yet (printed as placeholders)."""
-    parts = split_analyst_markdown(inputs.analyst_markdown)
-    return [inputs.wording["sections"][key] for key in SECTION_KEYS if key not in parts]
+def missing_sections(report: ReportData) -> list[str]:
+    """The headings of sections II-IV the analyst has not written yet (printed as placeholders),
+    numbered as the report prints them."""
+    parts = split_analyst_markdown(report.inputs.analyst_markdown)
+    headings = describe_part_headings(report)
+    return [headings[key] for key in SECTION_KEYS if key not in parts]
 
 
 @dataclass(frozen=True)
@@ -360,9 +376,10 @@ class Draft:
     path: str
 
 
-def describe_draft(inputs: ReportInputs) -> Draft | None:
+def describe_draft(report: ReportData) -> Draft | None:
     """The draft mark the page carries (and the build reads back), or None for a finished report."""
-    missing = missing_sections(inputs)
+    inputs = report.inputs
+    missing = missing_sections(report)
     if not missing:
         return None
     return Draft(inputs.wording["draft"]["mark"], "; ".join(missing), inputs.analyst_path)
@@ -383,7 +400,7 @@ def render_analyst_section(report: ReportData, section: str) -> str:
     html = render_markdown(parts[key]) if key in parts else ""
     return _render(
         "analyst.html.j2",
-        sections=[AnalystSection(words["sections"][key], html)],
+        sections=[AnalystSection(describe_part_headings(report)[key], html)],
         placeholder=render_text(words["placeholder"], path=inputs.analyst_path),
     )
 
