@@ -159,6 +159,14 @@ def test_city_pdf_header_title_and_closing(year_end):
                  "3. Các chỉ tiêu chưa đạt",
                  "Nơi nhận:", "T/M BAN THƯỜNG VỤ", "CHỦ TỊCH", "Nguyễn Vũ Phương"]:  # fmt: skip
         assert line in whole
+    # ND30: the appendix says which report it goes with; a unit's kind word is lower case
+    # inside a sentence or list ("Chưa đạt: quận Bình Thuỷ, huyện Cờ Đỏ").
+    assert (
+        "(Kèm theo Báo cáo số …-BC/HNDT ngày 15 tháng 12 năm 2022 của Ban Thường vụ Hội Nông dân "
+        "thành phố Cần Thơ)"
+    ) in whole
+    assert not re.findall(r"[,:;] (?:Quận|Huyện|Phường|Xã|Thị trấn) \w+", whole)
+    assert "Tổng kết năm 2022" not in whole and "năm 2022 thực hiện chủ đề năm 2022" not in whole
 
 
 def manifest_reports(period_dir):
