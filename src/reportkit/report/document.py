@@ -390,8 +390,10 @@ ANALYST_NUMERALS = {"II": "assessment", "III": "directions", "IV": "proposals"}
 
 
 def render_analyst_section(report: ReportData, section: str) -> str:
-    """One of sections II-IV ("II", "III", "IV") from params/narrative/<period>/<unit>.md, or its
-    marked placeholder."""
+    """One of sections II-IV ("II", "III", "IV", or "assessment", "directions", "proposals") from
+    params/narrative/<period>/<unit>.md, or its marked placeholder. The numerals name the analyst's
+    file's sections; the printed heading takes the part's place in the report (the city's, after its
+    units' part II, are III-V: describe_part_headings)."""
     key = ANALYST_NUMERALS.get(section, section)
     if key not in SECTION_KEYS:
         raise DataError(f"Không có phần {section!r}; các phần: {', '.join(ANALYST_NUMERALS)}.")
