@@ -200,7 +200,8 @@ def test_the_city_report_compares_its_communes_in_their_words(project, tmp_path)
     sentences = [s for _, _, said in describe_results_sections(report).values() for s in said]
     # 2 of 3 communes have a model (31150 has none): counted in the communes' word.
     assert (
-        "2/3 xã, phường có mô hình (chỉ tiêu: 100% xã, phường), chưa đạt. Chưa đạt: Xã Mỹ Khánh." in sentences
+        "2 trên 3 xã, phường có mô hình, chưa đạt chỉ tiêu 100% xã, phường. Chưa đạt: xã Mỹ Khánh."
+        in sentences
     )
     header, districts = render_header(report), render_districts(report)
     assert "KẾT QUẢ CÁC XÃ, PHƯỜNG" in districts and "Xếp hạng các xã, phường" in districts

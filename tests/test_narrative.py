@@ -31,27 +31,27 @@ def test_total_sentence_matches_the_reports_own_style(catalogue, tree):
         targets,
     )  # fmt: skip
     assert (
-        text
-        == "Phát triển mới 3.120/5.620 hội viên, đạt 55,5% chỉ tiêu năm; so với cùng kỳ năm 2021 tăng 342 hội "
-        "viên (12,3%)."  # 3.120 - 2.778 = 342; 342/2.778 = 12,31%
+        text == "Phát triển mới 3.120 hội viên, bằng 55,5% chỉ tiêu năm (5.620 hội viên), chưa đạt chỉ tiêu, "
+        "tăng 342 hội viên (12,3%) so với cùng kỳ năm 2021."  # 3.120 - 2.778 = 342; 342/2.778 = 12,31%
     )
 
 
 def test_share_sentence_names_ratio_threshold_and_status(catalogue, tree):
     now = {("D1", "insured"): 9620, ("D1", "members"): 10000, ("D2", "insured"): 0, ("D2", "members"): 0}
     text = sentence(catalogue, tree, "C", "bhyt", now)
-    assert "9.620/10.000 hội viên, tỷ lệ 96,2% (chỉ tiêu 97%), chưa đạt" in text
+    assert "9.620 trên tổng số 10.000 hội viên, tỷ lệ 96,2%, chưa đạt chỉ tiêu (97%)" in text
 
 
 def test_minimum_sentence_lists_units_that_fall_short(catalogue, tree):
     now = {("G1", "models"): 2, ("G2", "models"): 0, ("G3", "models"): 3}
     text = sentence(catalogue, tree, "C", "model", now)
-    assert text.startswith("2/3 cơ sở Hội có mô hình") and "Chưa đạt: Phường B." in text
+    assert text.startswith("2 trên 3 cơ sở Hội có mô hình, chưa đạt chỉ tiêu 100% cơ sở Hội")
+    assert text.endswith("Chưa đạt: phường B.")
 
 
 def test_no_data_sentence_says_whose_figures_are_missing(catalogue, tree):
     text = sentence(catalogue, tree, "C", "new", {("D1", "members_new"): 5})
-    assert "chưa đủ số liệu" in text and "Huyện Hai" in text
+    assert "chưa đủ số liệu" in text and "(thiếu số liệu của huyện Hai)" in text
 
 
 def test_missing_same_period_is_said_not_invented(catalogue, tree):

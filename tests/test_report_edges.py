@@ -79,8 +79,8 @@ def test_a_fall_of_four_reads_the_same_in_the_sentence_the_appendix_and_the_char
     # 72.367 against 72.371: 4 fewer; 4/72.371 = 0,0055% -> 0,01%. Never "bằng", "0,0%" or "-0,0%".
     report = compute_report(inputs_for("C", figures(FULL), figures(LAST, "Q")))
     results_text = text_of(document.render_results(report))
-    assert "72.367/100 hội viên" in results_text
-    assert "so với cùng kỳ năm 2021 giảm 4 hội viên (0,01%)" in results_text
+    assert "72.367 hội viên, đạt 72.367,0% chỉ tiêu năm (100 hội viên)" in results_text
+    assert "giảm 4 hội viên (0,01%) so với cùng kỳ năm 2021" in results_text
     appendix = build_row(report, "new")
     assert appendix["So cùng kỳ"] == "-0,01%"
     svg = charts.plot_change(report.results, "x")
@@ -107,7 +107,7 @@ def test_money_keeps_one_unit_for_every_unit_and_digits_that_give_the_percentage
     # D2: 300/400 = 75% -> "0,3/0,4", in tỷ đồng though below one tỷ.
     d1 = compute_report(inputs_for("D1", figures(FULL), figures(LAST, "Q")))
     d1_text = text_of(document.render_results(d1))
-    assert "Quỹ tăng 1,083/0,9 tỷ đồng, đạt 120,3% chỉ tiêu năm" in d1_text
+    assert "Quỹ tăng 1,083 tỷ đồng, đạt 120,3% chỉ tiêu năm (0,9 tỷ đồng), vượt chỉ tiêu" in d1_text
     # 83 triệu more than 1.000: 0,083 -> 0,08 tỷ; 83/1.000 = 8,3%.
     assert "tăng 0,08 tỷ đồng (8,3%)" in d1_text
     row = build_row(d1, "fund")
@@ -118,7 +118,8 @@ def test_money_keeps_one_unit_for_every_unit_and_digits_that_give_the_percentage
         "120,3%",
     )
     d2 = compute_report(inputs_for("D2", figures(FULL), figures(LAST, "Q")))
-    assert "Quỹ tăng 0,3/0,4 tỷ đồng, đạt 75,0% chỉ tiêu năm" in text_of(document.render_results(d2))
+    d2_text = text_of(document.render_results(d2))
+    assert "Quỹ tăng 0,3 tỷ đồng, bằng 75,0% chỉ tiêu năm (0,4 tỷ đồng), chưa đạt chỉ tiêu" in d2_text
     assert "triệu đồng" not in text_of(document.render_results(d2))
 
 
@@ -135,7 +136,7 @@ def test_six_month_lists_compare_what_is_due_by_the_period():
     assert d1["new"].status is Status.MISSED and d1["bhyt"].status is Status.MISSED
     missed = tables.build_missed_table(report.missed, report.inputs.catalogue, report.inputs.tree, WORDING)
     # D2: 15 of the 20 due = 75,0%, listed before D1's 90,0%.
-    assert ["Hội viên mới", "2", "Huyện Hai (75,0%), Quận Một (90,0%)"] in missed.values.tolist()
+    assert ["Hội viên mới", "2", "Huyện Hai (75,0%), quận Một (90,0%)"] in missed.values.tolist()
     rows, _ = tables.build_unit_rows(report.children, report.inputs.catalogue, report.inputs.tree, WORDING)
     assert rows["Hội viên mới"].tolist() == ["90", "75"]
     # Ranking on the same scale: D1's one total at 90% of what is due.
@@ -167,3 +168,38 @@ def test_a_period_with_no_figures_yet_builds_every_block(unit, compare):
     assert charts.plot_change(report.results, "x") is None
     assert charts.plot_ranking(["A"], [0], [0], ["0/0"], "x") == []
     assert "Biểu đồ" not in text  # no chart, no caption
+
+
+# ---------- the header and the appendix, as ND30 writes them (issue 11) ----------
+
+
+def test_the_title_says_the_year_once_and_the_opening_names_the_plan_by_number_and_date():
+    report = compute_report(inputs_for("D1", figures(FULL)))
+    text = text_of(document.render_header(report))
+    assert "Tổng kết thực hiện chủ đề năm 2022 “Chủ đề”" in text
+    # The catalogue gives no number or date: "…", never an invented one; the unit is "quận Một".
+    assert (
+        "Căn cứ Kế hoạch số … ngày … của Ban Thường vụ Hội Nông dân thành phố về thực hiện chủ đề năm "
+        "2022, Hội Nông dân quận Một báo cáo tổng kết năm 2022 như sau:"
+    ) in text
+    plan = {"theme": "Chủ đề", "number": "12-KH/HNDT", "date": "2022-01-10"}
+    inputs = inputs_for("D1", figures(FULL))
+    inputs = dataclasses.replace(inputs, catalogue=dataclasses.replace(inputs.catalogue, plan=plan))
+    text = text_of(document.render_header(compute_report(inputs)))
+    assert "Căn cứ Kế hoạch số 12-KH/HNDT ngày 10/01/2022 của Ban Thường vụ" in text
+    assert text.count("Ban Thường vụ") == 1 and text.count("năm 2022 thực hiện") == 0
+
+
+def test_the_appendix_carries_its_attachment_line():
+    inputs = inputs_for("D2", figures(FULL))
+    params = {"doc_number": "45", "doc_symbol": "BC/HNDH", "report_date": "2022-12-05"}
+    report = compute_report(dataclasses.replace(inputs, params=params))
+    text = text_of(document.render_appendix(report))
+    assert (
+        "(Kèm theo Báo cáo số 45-BC/HNDH ngày 05 tháng 12 năm 2022 của Ban Thường vụ Hội Nông dân huyện Hai)"
+    ) in text
+    unnumbered = text_of(document.render_appendix(compute_report(inputs)))
+    assert (
+        "(Kèm theo Báo cáo số …-BC/HND ngày 31 tháng 12 năm 2022 của Ban Thường vụ Hội Nông dân huyện Hai)"
+        in (unnumbered)
+    )

@@ -4,6 +4,7 @@ indicator gets, what the clause about last year says, how many units are named, 
 Expected sentences are written by hand from data/wording/vi.yaml and the vi_VN number rules."""
 
 import dataclasses
+import re
 from decimal import Decimal
 
 from conftest import load_wording, make_catalogue, make_tree
@@ -43,24 +44,26 @@ def say(r, year=2021, catalogue=CATALOGUE):
 
 def test_a_total_without_a_target_gives_its_figure_alone():
     r = result(NEW, Outcome(Decimal(3120)), status=Status.NO_TARGET)
-    assert say(r, None) == "Phát triển mới 3.120 hội viên."
+    assert say(r, None) == "Phát triển mới 3.120 hội viên (chưa giao chỉ tiêu)."
 
 
 def test_money_without_a_scale_of_its_own_takes_the_scale_of_its_figures():
-    # 1.500 of 3.000 triệu: the larger reaches 1.000 triệu, so tỷ: 1,5/3 tỷ đồng, 50,0%.
+    # 1.500 of 3.000 triệu: the larger reaches 1.000 triệu, so tỷ: 1,5 of 3 tỷ đồng, 50,0%.
     r = result(FUND, Outcome(Decimal(1500)), 3000, "50", Status.MISSED)
-    assert say(r, None) == "Quỹ hỗ trợ 1,5/3 tỷ đồng, đạt 50,0% chỉ tiêu năm."
+    assert say(r, None) == "Quỹ hỗ trợ 1,5 tỷ đồng, bằng 50,0% chỉ tiêu năm (3 tỷ đồng), chưa đạt chỉ tiêu."
     assert narrative.describe_value(r, Decimal(2500)) == "2,5"  # scale picked from 2.500 alone
 
 
 def test_a_total_equal_to_last_years_is_said_to_be_the_same():
     r = result(NEW, Outcome(Decimal(50)), status=Status.NO_TARGET, previous=Outcome(Decimal(50)))
-    assert say(r) == "Phát triển mới 50 hội viên; bằng cùng kỳ năm 2021."
+    assert say(r) == "Phát triển mới 50 hội viên (chưa giao chỉ tiêu), bằng cùng kỳ năm 2021."
 
 
 def test_no_same_period_to_compare_with_is_said_only_when_there_is_a_year():
     r = result(NEW, Outcome(Decimal(50)), status=Status.NO_TARGET)
-    assert say(r) == "Phát triển mới 50 hội viên; chưa có số liệu cùng kỳ năm 2021 để so sánh."
+    assert say(r) == (
+        "Phát triển mới 50 hội viên (chưa giao chỉ tiêu), chưa có số liệu cùng kỳ năm 2021 để so sánh."
+    )
     assert narrative.describe_change(r, WORDING, None) == ""
 
 
@@ -69,7 +72,7 @@ def test_no_same_period_to_compare_with_is_said_only_when_there_is_a_year():
 
 def test_a_share_with_nobody_to_count_says_so():
     r = result(BHYT, Outcome(None, Decimal(0), Decimal(0)), 97, status=Status.MISSED)
-    assert say(r) == "Hội viên tham gia BHYT: chưa có đối tượng để tính tỷ lệ (mẫu số bằng 0)."
+    assert say(r) == "Hội viên tham gia BHYT: chưa có đối tượng để tính tỷ lệ (tổng số bằng 0)."
 
 
 def test_a_share_last_year_without_its_counts_gets_no_change_clause():
@@ -78,7 +81,9 @@ def test_a_share_last_year_without_its_counts_gets_no_change_clause():
     now = Outcome(Decimal("98.5"), Decimal(197), Decimal(200))
     r = result(BHYT, now, 97, "101.546", Status.EXCEEDED, previous=Outcome(Decimal(96)))
     assert narrative.describe_year_on_year(r) is None
-    assert say(r) == ("Hội viên tham gia BHYT: 197/200 hội viên, tỷ lệ 98,5% (chỉ tiêu 97%), vượt.")
+    assert (
+        say(r) == "Hội viên tham gia BHYT: 197 trên tổng số 200 hội viên, tỷ lệ 98,5%, vượt chỉ tiêu (97%)."
+    )
 
 
 def test_a_shares_change_is_in_points_from_the_exact_ratios():
@@ -87,7 +92,7 @@ def test_a_shares_change_is_in_points_from_the_exact_ratios():
     r = result(
         BHYT, now, 97, "101.546", Status.EXCEEDED, previous=Outcome(Decimal(95), Decimal(190), Decimal(200))
     )
-    assert say(r).endswith("vượt; so với cùng kỳ năm 2021 tăng 3,5 điểm phần trăm.")
+    assert say(r).endswith("vượt chỉ tiêu (97%), tăng 3,5 điểm phần trăm so với cùng kỳ năm 2021.")
 
 
 # ---------- minimums ----------
@@ -96,9 +101,13 @@ def test_a_shares_change_is_in_points_from_the_exact_ratios():
 def test_a_minimum_of_the_reports_own_unit_speaks_of_that_unit():
     # D1 must post every month: 10 months with a post, short of it.
     r = result(BULLETIN, Outcome(Decimal(0), units=1, total=Decimal(10)), 1, "0", Status.MISSED, unit="D1")
-    assert say(r) == "Hội Nông dân Quận Một có bài hằng tháng: 10 tháng, chưa đạt."
+    assert say(r) == "Hội Nông dân quận Một có bài hằng tháng: 10 tháng, chưa đạt chỉ tiêu."
     unknown = dataclasses.replace(r, outcome=Outcome(Decimal(0), units=1))
-    assert say(unknown) == "Hội Nông dân Quận Một có bài hằng tháng: — tháng, chưa đạt."
+    assert say(unknown) == "Hội Nông dân quận Một có bài hằng tháng: — tháng, chưa đạt chỉ tiêu."
+    nothing = dataclasses.replace(r, outcome=Outcome(Decimal(0), units=1, total=Decimal(0)))
+    assert say(nothing) == "Hội Nông dân quận Một có bài hằng tháng: chưa có tháng nào, chưa đạt chỉ tiêu."
+    done = dataclasses.replace(r, outcome=Outcome(Decimal(1), units=1, total=Decimal(12)), status=Status.MET)
+    assert say(done) == "Hội Nông dân quận Một có bài hằng tháng: 12 tháng, đạt chỉ tiêu."
 
 
 def test_no_more_than_twelve_units_are_named():
@@ -106,9 +115,10 @@ def test_no_more_than_twelve_units_are_named():
     tree = OrgTree(units, {"xã": "Xã"})
     codes = [f"X{i}" for i in range(14)]
     # 14 units: the first 12 named, "và 2 đơn vị khác"; exactly 12: all named, nothing added.
-    assert narrative.describe_units(tree, codes).endswith("Xã S10, Xã S11 và 2 đơn vị khác")
-    assert narrative.describe_units(tree, codes[:12]).endswith("Xã S10, Xã S11")
-    assert narrative.describe_units(tree, codes[:13]).endswith("Xã S11 và 1 đơn vị khác")
+    # Inside a sentence the kind word is lower case (ND30): "xã S10".
+    assert narrative.describe_units(tree, codes).endswith("xã S10, xã S11 và 2 đơn vị khác")
+    assert narrative.describe_units(tree, codes[:12]).endswith("xã S10, xã S11")
+    assert narrative.describe_units(tree, codes[:13]).endswith("xã S11 và 1 đơn vị khác")
 
 
 # ---------- none ----------
@@ -117,13 +127,13 @@ def test_no_more_than_twelve_units_are_named():
 def test_none_reached_says_there_are_none_and_the_change():
     # 0 weak units against 2 last year: 2 fewer, in the indicator's own unit.
     r = result(WEAK, Outcome(Decimal(0)), previous=Outcome(Decimal(2)))
-    assert say(r) == "Không có cơ sở Hội yếu kém, đạt chỉ tiêu; so với cùng kỳ năm 2021 giảm 2 cơ sở."
+    assert say(r) == "Không có cơ sở Hội yếu kém, đạt chỉ tiêu, giảm 2 cơ sở so với cùng kỳ năm 2021."
 
 
 def test_none_missed_names_the_units_other_than_the_reports_own():
     some = result(WEAK, Outcome(Decimal(2), failing=("G1", "G2")), status=Status.MISSED, unit="D1")
     assert say(some, None) == (
-        "Còn 2 cơ sở Hội yếu kém, chưa đạt chỉ tiêu (không có). Đơn vị: Phường A, Phường B."
+        "Còn 2 cơ sở Hội yếu kém, chưa đạt chỉ tiêu (không có). Đơn vị còn: phường A, phường B."
     )
     itself = result(WEAK, Outcome(Decimal(1), failing=("D1",)), status=Status.MISSED, unit="D1")
     assert say(itself, None) == "Còn 1 cơ sở Hội yếu kém, chưa đạt chỉ tiêu (không có)."
@@ -149,15 +159,16 @@ def test_fields_come_in_catalogue_order_and_empty_ones_are_left_out():
     share = result(BHYT, Outcome(Decimal("98.5"), Decimal(197), Decimal(200)), 97, "101.546", Status.EXCEEDED)
     fund = result(FUND, Outcome(Decimal(312)), status=Status.NO_TARGET, money_scale=fmt.MONEY_UNIT)
     sections = narrative.describe_field_results([weak, fund, share], catalogue, TREE, WORDING, 2021)
-    none_yet = "; chưa có số liệu cùng kỳ năm 2021 để so sánh."
+    none_yet = ", chưa có số liệu cùng kỳ năm 2021 để so sánh."
     assert sections == [
-        ("Quỹ", ["Quỹ hỗ trợ 312 triệu đồng" + none_yet]),
+        ("Quỹ", ["Quỹ hỗ trợ 312 triệu đồng (chưa giao chỉ tiêu)" + none_yet]),
         (
             "Lĩnh vực",
             [
-                "Còn 2 cơ sở Hội yếu kém, chưa đạt chỉ tiêu (không có); bằng cùng kỳ năm 2021. "
-                "Đơn vị: Phường A, Phường B.",
-                "Hội viên tham gia BHYT: 197/200 hội viên, tỷ lệ 98,5% (chỉ tiêu 97%), vượt" + none_yet,
+                "Còn 2 cơ sở Hội yếu kém, chưa đạt chỉ tiêu (không có), bằng cùng kỳ năm 2021. "
+                "Đơn vị còn: phường A, phường B.",
+                "Hội viên tham gia BHYT: 197 trên tổng số 200 hội viên, tỷ lệ 98,5%, vượt chỉ tiêu (97%)"
+                + none_yet,
             ],
         ),
     ]
@@ -181,7 +192,7 @@ def test_a_minimums_change_is_counted_in_units_of_its_level():
         previous=Outcome(Decimal(1)),
     )
     assert say(r) == (
-        "3/3 cơ sở Hội có mô hình (chỉ tiêu: 100% cơ sở Hội), đạt; so với cùng kỳ năm 2021 tăng 2 cơ sở Hội."
+        "Tất cả 3 cơ sở Hội có mô hình, đạt chỉ tiêu, tăng 2 cơ sở Hội so với cùng kỳ năm 2021."
     )
 
 
@@ -252,9 +263,96 @@ def test_a_minimums_change_without_a_level_word_counts_units():
 def test_a_level_without_a_word_of_its_own_is_called_units():
     # Level "ward" has no word in the wording: "đơn vị" (1 of 2 reach the minimum).
     r = result(MODEL, Outcome(Decimal(1), units=2), 2, "50", Status.MISSED, level="ward")
-    assert say(r, None) == "1/2 đơn vị có mô hình (chỉ tiêu: 100% đơn vị), chưa đạt."
+    assert say(r, None) == "1 trên 2 đơn vị có mô hình, chưa đạt chỉ tiêu 100% đơn vị."
 
 
 def test_no_data_names_the_indicator_and_the_units_missing():
     r = result(NEW, Outcome(None, missing=("D1",)), 60, status=Status.NO_DATA)
-    assert say(r) == "Hội viên mới: chưa đủ số liệu để đánh giá (thiếu số liệu của Quận Một)."
+    assert say(r) == "Hội viên mới: chưa đủ số liệu để đánh giá (thiếu số liệu của quận Một)."
+
+
+# ---------- one sentence per situation (issue 11): amount first, then the %, the verdict, the change ----------
+
+
+def test_a_total_exceeded_says_it_exceeded_after_its_percentage_and_target():
+    # 5.440 of 5.000 triệu, in tỷ: 5,44 of 5 tỷ đồng = 108,8%; 5.440 - 5.000 = 440 triệu = 0,44 tỷ, 8,8%.
+    r = result(FUND, Outcome(Decimal(5440)), 5000, "108.8", Status.EXCEEDED, money_scale=fmt.BILLIONS)
+    r = dataclasses.replace(r, previous=Outcome(Decimal(5000)))
+    assert say(r) == (
+        "Quỹ hỗ trợ 5,44 tỷ đồng, đạt 108,8% chỉ tiêu năm (5 tỷ đồng), vượt chỉ tiêu, "
+        "tăng 0,44 tỷ đồng (8,8%) so với cùng kỳ năm 2021."
+    )
+
+
+def test_a_total_met_exactly_says_the_percentage_and_no_more():
+    r = result(NEW, Outcome(Decimal(60)), 60, "100", Status.MET)
+    assert say(r, None) == "Phát triển mới 60 hội viên, đạt 100,0% chỉ tiêu năm (60 hội viên)."
+
+
+def test_a_total_missed_says_bang_and_chua_dat():
+    # 546 of 600: 91,0%.
+    r = result(NEW, Outcome(Decimal(546)), 600, "91", Status.MISSED)
+    assert (
+        say(r, None)
+        == "Phát triển mới 546 hội viên, bằng 91,0% chỉ tiêu năm (600 hội viên), chưa đạt chỉ tiêu."
+    )
+
+
+def test_a_six_month_total_is_judged_against_the_progress_due():
+    # 40 of 60 for the year, 30 due by June: 66,7% of the year, ahead of the progress due.
+    ahead = dataclasses.replace(
+        result(NEW, Outcome(Decimal(40)), 60, "66.6667", Status.EXCEEDED), expected=Decimal(30)
+    )
+    assert (
+        say(ahead, None) == "Phát triển mới 40 hội viên, đạt 66,7% chỉ tiêu năm (60 hội viên), vượt tiến độ."
+    )
+    on_time = dataclasses.replace(
+        result(NEW, Outcome(Decimal(30)), 60, "50", Status.MET), expected=Decimal(30)
+    )
+    assert (
+        say(on_time, None) == "Phát triển mới 30 hội viên, đạt 50,0% chỉ tiêu năm (60 hội viên), đạt tiến độ."
+    )
+
+
+def test_a_share_met_says_it_reached_the_threshold():
+    # 97 of 100 = 97,0%, the threshold exactly.
+    r = result(BHYT, Outcome(Decimal(97), Decimal(97), Decimal(100)), 97, "100", Status.MET)
+    assert (
+        say(r, None)
+        == "Hội viên tham gia BHYT: 97 trên tổng số 100 hội viên, tỷ lệ 97,0%, đạt chỉ tiêu (97%)."
+    )
+
+
+def test_a_minimum_missed_names_the_units_lower_case_mid_sentence():
+    # 1 of 3 districts... here: of the city's 2 districts, none but D1 reached it; D2 did not.
+    r = result(MODEL, Outcome(Decimal(1), units=2, failing=("D2", "D1")), 2, "50", Status.MISSED)
+    assert say(r, None) == (
+        "1 trên 2 quận, huyện có mô hình, chưa đạt chỉ tiêu 100% quận, huyện. Chưa đạt: huyện Hai, quận Một."
+    )
+
+
+def test_a_minimum_nobody_reached_says_none_did():
+    r = result(MODEL, Outcome(Decimal(0), units=3, failing=("G1", "G2", "G3")), 3, "0", Status.MISSED,
+               level="grassroots")  # fmt: skip
+    assert say(r, None) == "Chưa có cơ sở Hội nào có mô hình, chưa đạt chỉ tiêu 100% cơ sở Hội."
+
+
+def test_no_sentence_puts_a_slash_between_two_numbers():
+    cases = [
+        result(NEW, Outcome(Decimal(3120)), 5620, "55.516", Status.MISSED),
+        result(FUND, Outcome(Decimal(5440)), 5000, "108.8", Status.EXCEEDED, money_scale=fmt.BILLIONS),
+        result(BHYT, Outcome(Decimal("98.5"), Decimal(197), Decimal(200)), 97, "101.546", Status.EXCEEDED),
+        result(
+            MODEL,
+            Outcome(Decimal(2), units=3, failing=("G3",)),
+            3,
+            "66.67",
+            Status.MISSED,
+            level="grassroots",
+        ),
+        result(WEAK, Outcome(Decimal(2), failing=("G1", "G2")), status=Status.MISSED, unit="D1"),
+    ]
+    for r in cases:
+        text = say(r)
+        assert not re.search(r"\d\s*/\s*\d", text), text
+        assert not re.search(r"[,;]\s*(đạt|vượt|chưa đạt)\s*[;.]", text), text  # no bare verdict

@@ -226,9 +226,10 @@ def test_missed_table_follows_the_catalogue_and_lists_the_lowest_first():
     frame = tables.build_missed_table(missed, CATALOGUE, TREE, WORDING)
     assert list(frame.columns) == ["Chỉ tiêu", "Số đơn vị chưa đạt", "Đơn vị chưa đạt (% mức phải đạt)"]
     assert frame.values.tolist() == [
-        ["Hội viên mới", "2", "Quận Một (83,3%), Huyện Hai (180,0%)"],
+        # The cell starts with a capital; the names after it are written "huyện Hai" (ND30).
+        ["Hội viên mới", "2", "Quận Một (83,3%), huyện Hai (180,0%)"],
         ["BHYT", "1", "Huyện Hai (90,1%)"],
-        ["Yếu kém", "2", "Quận Một, Huyện Hai"],
+        ["Yếu kém", "2", "Quận Một, huyện Hai"],
     ]
 
 
@@ -243,14 +244,25 @@ def test_a_long_missed_list_names_the_ten_lowest_and_counts_the_others():
         result(NEW, 20 - n, 40, str(2.5 * (20 - n)), Status.MISSED, unit=f"X{n}", expected=Decimal(20))
         for n in range(1, 13)
     ]
-    listed = ", ".join(f"Xã Số {n} ({5 * (20 - n)},0%)" for n in range(12, 2, -1))
-    assert listed.startswith("Xã Số 12 (40,0%), Xã Số 11 (45,0%)") and listed.endswith("Xã Số 3 (85,0%)")
+    # After "Thấp nhất:" every name is mid-sentence: "xã Số 12".
+    listed = ", ".join(f"xã Số {n} ({5 * (20 - n)},0%)" for n in range(12, 2, -1))
+    assert listed.startswith("xã Số 12 (40,0%), xã Số 11 (45,0%)") and listed.endswith("xã Số 3 (85,0%)")
     assert tables.describe_missed_units(missed, tree, WORDING) == f"Thấp nhất: {listed}; và 2 đơn vị khác."
 
 
 def test_due_percent_is_empty_where_nothing_is_due():
-    assert tables.describe_due_percent(result(WEAK, 2, status=Status.MISSED)) == ""
-    assert tables.describe_due_percent(NEW_D2) == " (180,0%)"
+    assert tables.describe_due_percent(result(WEAK, 2, status=Status.MISSED), WORDING) == ""
+    assert tables.describe_due_percent(NEW_D2, WORDING) == " (180,0%)"
+
+
+def test_a_unit_with_nothing_is_said_to_have_none_not_zero_percent():
+    # 0 of the 40 due: "(chưa có)", never "(0,0%)".
+    nothing = result(NEW, 0, 40, "0", Status.MISSED, unit="D2", expected=Decimal(40))
+    assert tables.describe_due_percent(nothing, WORDING) == " (chưa có)"
+    assert (
+        tables.describe_missed_units([NEW_D1, nothing], TREE, WORDING)
+        == "Huyện Hai (chưa có), quận Một (83,3%)"
+    )
 
 
 def test_money_without_a_target_is_printed_in_its_indicators_scale():

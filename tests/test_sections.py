@@ -122,3 +122,21 @@ def test_the_closing_passes_once_every_field_with_results_is_shown():
     whole = _report_with_fields()
     document.render_results(whole)
     assert "Nơi nhận" in text_of(document.render_closing(whole))
+
+
+def test_a_report_comparing_its_units_numbers_their_part_ii_and_shifts_the_rest():
+    # The city's districts part comes after the results: I, II (districts), III, IV, V; a district
+    # report has no such part: I, II, III, IV. The draft names the sections as printed.
+    city = compute_report(inputs_for("C", figures(FULL)), compare_children=True)
+    assert text_of(document.render_districts(city)).startswith("II. KẾT QUẢ CÁC QUẬN, HUYỆN 1. Kết quả")
+    headings = [
+        text_of(document.render_analyst_section(city, key)).split(" [")[0] for key in ("II", "III", "IV")
+    ]
+    assert headings == ["III. ĐÁNH GIÁ CHUNG", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ", "V. KIẾN NGHỊ, ĐỀ XUẤT"]
+    assert document.describe_draft(city).sections == (
+        "III. ĐÁNH GIÁ CHUNG; IV. PHƯƠNG HƯỚNG, NHIỆM VỤ; V. KIẾN NGHỊ, ĐỀ XUẤT"
+    )
+    district = compute_report(inputs_for("D1", figures(FULL)))
+    assert document.describe_draft(district).sections == (
+        "II. ĐÁNH GIÁ CHUNG; III. PHƯƠNG HƯỚNG, NHIỆM VỤ; IV. KIẾN NGHỊ, ĐỀ XUẤT"
+    )

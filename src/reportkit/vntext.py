@@ -55,6 +55,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def lower_first(name: str) -> str:
+    """A name inside a sentence: "Cơ sở Hội …" -> "cơ sở Hội …", "Huyện Cờ Đỏ" -> "huyện Cờ Đỏ"
+    (ND30: the kind word is lower case mid-sentence; the proper name keeps its capitals)."""
+    return name[:1].lower() + name[1:]
+
+
 def clean_text(text: str) -> str:
     """A text read from a file as the kit keeps it: Unicode NFC, no surrounding white space."""
     return unicodedata.normalize("NFC", text.strip())

@@ -17,6 +17,7 @@ import nh3
 from .. import formats as fmt
 from ..errors import DataError
 from ..model import ReportInputs
+from ..vntext import lower_first
 from . import charts, tables
 from .metrics import ReportData
 from .narrative import describe_result, render_text
@@ -84,11 +85,27 @@ def _sample_notes(report: ReportData) -> list[str]:
     return notes
 
 
+def describe_plan_reference(inputs: ReportInputs) -> tuple[str, str]:
+    """The plan's number and date as the opening cites them ("12-KH/HNDT", "10/01/2022"), from the
+    catalogue's `plan:`; "…" for what it does not give (never a number made up)."""
+    plan, blank = inputs.catalogue.plan, inputs.wording["plan_missing"]
+    number = str(plan.get("number") or "").strip() or blank
+    date = plan.get("date")
+    if isinstance(date, str) and date.strip():
+        date = dt.date.fromisoformat(date.strip())
+    return number, date.strftime("%d/%m/%Y") if isinstance(date, dt.date) else blank
+
+
+def _document_symbol(inputs: ReportInputs) -> str:
+    return inputs.params.get("doc_symbol") or inputs.wording["organisation"]["document_symbol"]
+
+
 def render_header(report: ReportData) -> str:
     """The two header blocks, the title and the opening paragraph."""
     inputs, words = report.inputs, report.inputs.wording
     header, title, organisation = words["header"], words["title"], words["organisation"]
     unit_title = inputs.tree.title(inputs.unit_code)
+    plan_number, plan_date = describe_plan_reference(inputs)
     place = inputs.params.get("place") or inputs.tree[inputs.unit_code].name
     year = inputs.period.year
     review = inputs.period.review
@@ -96,7 +113,7 @@ def render_header(report: ReportData) -> str:
         "header.html.j2",
         sample=inputs.figures.is_sample,
         sample_mark=words["sample"]["mark"],
-        draft=describe_draft(inputs),
+        draft=describe_draft(report),
         organisation=render_text(header["organisation"], organisation=organisation),
         committee=[
             render_text(line, unit_title=unit_title, organisation=organisation)
@@ -105,7 +122,7 @@ def render_header(report: ReportData) -> str:
         number=render_text(
             header["number"],
             number=inputs.params.get("doc_number", ""),
-            symbol=inputs.params.get("doc_symbol") or organisation["document_symbol"],
+            symbol=_document_symbol(inputs),
         ),
         nation=header["nation"],
         motto=header["motto"],
@@ -116,8 +133,10 @@ def render_header(report: ReportData) -> str:
         intro=render_text(
             words["intro"],
             year=year,
-            unit_title=unit_title,
+            unit_title=lower_first(unit_title),
             organisation=organisation,
+            plan_number=plan_number,
+            plan_date=plan_date,
             review_word=words["review_word"][review],
             period_label=inputs.period.label,
         ),
@@ -159,13 +178,27 @@ def _caption(report: ReportData, key: str, title: str) -> str:
 
 # The parts whose heading is a cell of its own (the others' render_* print their heading).
 PART_HEADINGS = ("results",)
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def describe_part_headings(report: ReportData) -> dict[str, str]:
+    """Each part's heading with its Roman numeral, in the order the report prints the parts: the
+    results, the units compared (a report that compares its units), then sections II-IV's three."""
+    inputs, words = report.inputs, report.inputs.wording
+    order = ["results", *(["districts"] if report.children else []), *SECTION_KEYS]
+    return {
+        key: render_text(
+            words["part_heading"], numeral=ROMAN_NUMERALS[n], heading=_words(inputs, words["sections"][key])
+        )
+        for n, key in enumerate(order)
+    }
 
 
 def render_part_heading(report: ReportData, part: str) -> str:
     """A part's heading ("I. KẾT QUẢ …") as a cell of its own, so the analyst's cells can follow it."""
     if part not in PART_HEADINGS:
         raise DataError(f"Không có phần {part!r} trong báo cáo; các phần: {', '.join(PART_HEADINGS)}.")
-    return _render("part.html.j2", heading=report.inputs.wording["sections"][part])
+    return _render("part.html.j2", heading=describe_part_headings(report)[part])
 
 
 def describe_results_sections(report: ReportData) -> dict[str, tuple[int, str, list[str]]]:
@@ -261,7 +294,7 @@ def render_districts(report: ReportData) -> str:
     missed = tables.build_missed_table(report.missed, catalogue, tree, words)
     return _render(
         "districts.html.j2",
-        heading=sections["districts"],
+        heading=describe_part_headings(report)["districts"],
         judged=any(judged),
         no_data=words["table"]["no_data"],
         notes=_due_notes(inputs),
@@ -326,10 +359,12 @@ def render_markdown(markdown: str) -> str:
     return nh3.clean(html, tags=ANALYST_TAGS, attributes={})
 
 
-def missing_sections(inputs: ReportInputs) -> list[str]:
-    """The headings of sections II-IV the analyst has not written yet (printed as placeholders)."""
-    parts = split_analyst_markdown(inputs.analyst_markdown)
-    return [inputs.wording["sections"][key] for key in SECTION_KEYS if key not in parts]
+def missing_sections(report: ReportData) -> list[str]:
+    """The headings of sections II-IV the analyst has not written yet (printed as placeholders),
+    numbered as the report prints them."""
+    parts = split_analyst_markdown(report.inputs.analyst_markdown)
+    headings = describe_part_headings(report)
+    return [headings[key] for key in SECTION_KEYS if key not in parts]
 
 
 @dataclass(frozen=True)
@@ -341,9 +376,10 @@ class Draft:
     path: str
 
 
-def describe_draft(inputs: ReportInputs) -> Draft | None:
+def describe_draft(report: ReportData) -> Draft | None:
     """The draft mark the page carries (and the build reads back), or None for a finished report."""
-    missing = missing_sections(inputs)
+    inputs = report.inputs
+    missing = missing_sections(report)
     if not missing:
         return None
     return Draft(inputs.wording["draft"]["mark"], "; ".join(missing), inputs.analyst_path)
@@ -354,8 +390,10 @@ ANALYST_NUMERALS = {"II": "assessment", "III": "directions", "IV": "proposals"}
 
 
 def render_analyst_section(report: ReportData, section: str) -> str:
-    """One of sections II-IV ("II", "III", "IV") from params/narrative/<period>/<unit>.md, or its
-    marked placeholder."""
+    """One of sections II-IV ("II", "III", "IV", or "assessment", "directions", "proposals") from
+    params/narrative/<period>/<unit>.md, or its marked placeholder. The numerals name the analyst's
+    file's sections; the printed heading takes the part's place in the report (the city's, after its
+    units' part II, are III-V: describe_part_headings)."""
     key = ANALYST_NUMERALS.get(section, section)
     if key not in SECTION_KEYS:
         raise DataError(f"Không có phần {section!r}; các phần: {', '.join(ANALYST_NUMERALS)}.")
@@ -364,7 +402,7 @@ def render_analyst_section(report: ReportData, section: str) -> str:
     html = render_markdown(parts[key]) if key in parts else ""
     return _render(
         "analyst.html.j2",
-        sections=[AnalystSection(words["sections"][key], html)],
+        sections=[AnalystSection(describe_part_headings(report)[key], html)],
         placeholder=render_text(words["placeholder"], path=inputs.analyst_path),
     )
 
@@ -374,11 +412,26 @@ def render_analyst_sections(report: ReportData) -> str:
     return "".join(render_analyst_section(report, numeral) for numeral in ANALYST_NUMERALS)
 
 
+def describe_attachment(inputs: ReportInputs) -> str:
+    """The appendix's attachment line (ND30): "(Kèm theo Báo cáo số …-BC/HNDT ngày 15 tháng 12 năm
+    2022 của Ban Thường vụ Hội Nông dân thành phố Cần Thơ)", from the report's own number, symbol,
+    date and unit."""
+    return render_text(
+        inputs.wording["attachment"],
+        number=inputs.params.get("doc_number", ""),
+        symbol=_document_symbol(inputs),
+        date=fmt.format_date_numbers(report_date(inputs)),
+        organisation=inputs.wording["organisation"],
+        unit_title=lower_first(inputs.tree.title(inputs.unit_code)),
+    )
+
+
 def render_appendix(report: ReportData) -> str:
     inputs, words = report.inputs, report.inputs.wording
     return _render(
         "table.html.j2",
         heading=words["sections"]["appendix"],
+        attachment=describe_attachment(inputs),
         subheading=inputs.tree.title(inputs.unit_code) + " - " + inputs.period.label,
         table=tables.render_appendix_table(report.results, words, "appendix"),
         notes=_progress_notes(inputs),

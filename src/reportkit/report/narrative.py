@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from .. import formats as fmt
+from .. import vntext
 from ..model import Catalogue, Kind, Levels, OrgTree, Outcome, Result, Status
 
 MAX_NAMED_UNITS = 12  # beyond this a list of units reads as noise; the appendix has the rest
@@ -29,10 +30,16 @@ def render_text(template: str, **values: Any) -> str:
 
 
 def describe_units(tree: OrgTree, codes: Sequence[str]) -> str:
-    """ "Phường A, Xã B và 3 đơn vị khác"."""
-    names = [tree.title(code) for code in codes[:MAX_NAMED_UNITS]]
+    """ "phường A, xã B và 3 đơn vị khác": names inside a sentence, their kind word in lower case
+    (ND30: "huyện Cờ Đỏ", where a table cell or heading starts with "Huyện Cờ Đỏ")."""
+    names = [describe_unit_in_text(tree, code) for code in codes[:MAX_NAMED_UNITS]]
     rest = len(codes) - len(names)
     return ", ".join(names) + (f" và {rest} đơn vị khác" if rest > 0 else "")
+
+
+def describe_unit_in_text(tree: OrgTree, code: str) -> str:
+    """A unit's title inside a sentence or list: "huyện Cờ Đỏ" (its name keeps its capitals)."""
+    return vntext.lower_first(tree.title(code))
 
 
 def describe_value(result: Result, value: Decimal, scale: str | None = None) -> str:
@@ -105,7 +112,8 @@ def describe_result(
     wording: Mapping[str, Any],
     previous_year: int | None,
 ) -> str:
-    """One sentence for one indicator, e.g. "Phát triển mới 3.120/5.620 hội viên, đạt …"."""
+    """One sentence for one indicator, e.g. "Phát triển mới 3.120 hội viên, bằng 55,5% chỉ tiêu năm
+    (5.620 hội viên), chưa đạt chỉ tiêu, tăng … so với cùng kỳ năm 2021"."""
     sentences = wording["sentences"]
     ind = result.indicator
     if result.status is Status.NO_DATA:
@@ -114,7 +122,6 @@ def describe_result(
         )
     common = {
         "lead": ind.lead,
-        "status": wording["status"][result.status.value],
         "change": describe_change(result, wording, previous_year),
         "level_word": _level_word(result, wording),
     }
@@ -127,26 +134,34 @@ def describe_result(
     return describe(result, catalogue, tree, wording, common)
 
 
+def _is_due_only(result: Result) -> bool:
+    # A six-month review judges a total against the part of the year's target due by then.
+    return result.expected is not None and result.target is not None and result.expected < result.target
+
+
 def _describe_total(result, catalogue, tree, wording, common):
-    sentences = wording["sentences"]
+    patterns = wording["sentences"]["total"]
     unit = describe_money_unit(result)
     if result.target is None:
         actual = describe_value(result, result.actual, unit)
-        return render_text(sentences["total_no_target"], actual=actual, unit=unit, **common)
+        return render_text(patterns["no_target"], actual=actual, unit=unit, **common)
     actual, target = describe_total_pair(result)
+    due = _is_due_only(result)
     return render_text(
-        sentences["total"],
+        patterns[result.status.value],
         actual=actual,
         target=target,
         unit=unit,
         percent=fmt.format_percent(result.percent),
+        due=due,
+        goal=wording["sentences"]["goal"]["due" if due else "year"],
         **common,
     )
 
 
 def describe_total_pair(result: Result) -> tuple[str, str]:
-    """A total's figure and target as printed side by side (money: with the decimals that make the
-    printed ratio give the printed percentage)."""
+    """A total's figure and target as printed (money: with the decimals that make the printed
+    figures give the printed percentage)."""
     if result.actual is None:
         return "—", describe_value(result, result.target)
     if result.indicator.unit == fmt.MONEY_UNIT and result.target:
@@ -155,11 +170,11 @@ def describe_total_pair(result: Result) -> tuple[str, str]:
 
 
 def _describe_share(result, catalogue, tree, wording, common):
-    ind, outcome, sentences = result.indicator, result.outcome, wording["sentences"]
+    ind, outcome, patterns = result.indicator, result.outcome, wording["sentences"]["share"]
     if not outcome.denominator:
-        return render_text(sentences["share_empty"], **common)
+        return render_text(patterns["empty"], **common)
     return render_text(
-        sentences["share"],
+        patterns[result.status.value],
         numerator=fmt.format_number(outcome.numerator),
         denominator=fmt.format_number(outcome.denominator),
         unit=catalogue.measures[ind.denominator].unit,
@@ -169,23 +184,30 @@ def _describe_share(result, catalogue, tree, wording, common):
     )
 
 
+def _minimum_situation(result: Result, reached: Decimal | None) -> str:
+    if result.status.reached:
+        return "dat"
+    return "none_reached" if not reached else "chua_dat"
+
+
 def _describe_minimum(result, catalogue, tree, wording, common):
     ind, outcome, sentences = result.indicator, result.outcome, wording["sentences"]
     if result.level == tree[result.unit_code].level:
         # The report's own unit is the one that must reach the minimum.
         value = catalogue.measures[ind.measure]
         figure = outcome.total
-        title, organisation = tree.title(result.unit_code), wording["organisation"]
+        title, organisation = describe_unit_in_text(tree, result.unit_code), wording["organisation"]
         self_word = render_text(wording["self_word"], unit_title=title, organisation=organisation)
+        situation = "chua_dat" if figure is None else _minimum_situation(result, figure)
         return render_text(
-            sentences["minimum_self"],
+            sentences["minimum_self"][situation],
             self_word=self_word,
             value=fmt.format_number(figure) if figure is not None else "—",
             measure_unit=value.unit,
             **common,
         )
     return render_text(
-        sentences["minimum_many"],
+        sentences["minimum_many"][_minimum_situation(result, outcome.actual)],
         reached=fmt.format_number(outcome.actual),
         units=fmt.format_number(outcome.units),
         failing=describe_units(tree, outcome.failing),
@@ -194,14 +216,12 @@ def _describe_minimum(result, catalogue, tree, wording, common):
 
 
 def _describe_none(result, catalogue, tree, wording, common):
-    sentences = wording["sentences"]
+    patterns = wording["sentences"]["none"]
     if result.status is Status.MET:
-        return render_text(sentences["none_zero"], **common)
+        return render_text(patterns["dat"], **common)
     failing = result.outcome.failing
     named = describe_units(tree, failing) if failing != (result.unit_code,) else ""
-    return render_text(
-        sentences["none_some"], actual=fmt.format_number(result.actual), failing=named, **common
-    )
+    return render_text(patterns["chua_dat"], actual=fmt.format_number(result.actual), failing=named, **common)
 
 
 def describe_field_results(

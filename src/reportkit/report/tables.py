@@ -11,7 +11,13 @@ import pandas as pd
 from .. import formats as fmt
 from ..model import Catalogue, Kind, OrgTree, Result, Status
 from .metrics import Standing, percent_of_due
-from .narrative import describe_money_unit, describe_total_pair, describe_year_on_year, render_text
+from .narrative import (
+    describe_money_unit,
+    describe_total_pair,
+    describe_unit_in_text,
+    describe_year_on_year,
+    render_text,
+)
 
 STATUS_CLASS = {
     Status.EXCEEDED: "rk-status-vuot",
@@ -180,10 +186,13 @@ def describe_ranking_bars(standings: Sequence[Standing], tree: OrgTree) -> tuple
     return names, values
 
 
-def describe_due_percent(result: Result) -> str:
-    """ " (85,0%)": % of what is due by the period, or nothing where there is none."""
+def describe_due_percent(result: Result, wording) -> str:
+    """ " (85,0%)": % of what is due by the period; " (chưa có)" for a unit with nothing at all
+    (not "0,0%"); nothing where there is no %."""
     due = percent_of_due(result)
-    return f" ({fmt.format_percent(due)})" if due is not None else ""
+    if due is None:
+        return ""
+    return f" ({wording['table']['missed_nothing'] if due == 0 else fmt.format_percent(due)})"
 
 
 # A cell of the missed-targets table names at most this many units, the lowest first; the rest
@@ -192,13 +201,18 @@ MISSED_LISTED = 10
 
 
 def describe_missed_units(results: Sequence[Result], tree: OrgTree, wording) -> str:
-    """ "Quận A (85,0%), Huyện B (90,1%)": the units that missed a target, lowest % of what is due
-    first (a unit without a % last); past MISSED_LISTED, the lowest ones and how many others."""
+    """ "Quận A (85,0%), huyện B (90,1%)": the units that missed a target, lowest % of what is due
+    first (a unit without a % last); past MISSED_LISTED, the lowest ones and how many others. The
+    cell starts with a capital, the names after it take their kind word in lower case (ND30)."""
     due = [percent_of_due(r) for r in results]
     order = sorted(range(len(results)), key=lambda n: (due[n] is None, due[n] or 0))
-    named = [tree.title(results[n].unit_code) + describe_due_percent(results[n]) for n in order]
+    named = [
+        describe_unit_in_text(tree, results[n].unit_code) + describe_due_percent(results[n], wording)
+        for n in order
+    ]
     if len(named) <= MISSED_LISTED:
-        return ", ".join(named)
+        listed = ", ".join(named)
+        return listed[:1].upper() + listed[1:]  # the cell's first word
     listed = ", ".join(named[:MISSED_LISTED])
     return render_text(wording["table"]["missed_lowest"], listed=listed, others=len(named) - MISSED_LISTED)
 

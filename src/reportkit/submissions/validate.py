@@ -17,7 +17,7 @@ import yaml
 
 from .. import formats
 from ..model import Catalogue, Indicator, Kind, Measure, Period, Plan
-from ..vntext import name_key, read_name
+from ..vntext import lower_first, name_key, read_name
 
 # A figure ten times last year's (or a tenth of it) is worth a second look; below this size a
 # ratio says little (1 cooperative group after 0 is no typing slip).
@@ -179,11 +179,6 @@ def show_found(value: object) -> str:
         except InvalidOperation:
             return str(value)
     return f"“{value}”"
-
-
-def lower_first(name: str) -> str:
-    """A name inside a sentence: "Cơ sở Hội …" -> "cơ sở Hội …" (Hội keeps its capital)."""
-    return name[:1].lower() + name[1:]
 
 
 def canonical(value: Decimal) -> Decimal:
