@@ -80,9 +80,9 @@ def test_a_grassroots_report_reads_as_that_associations_own(tmp_path_factory, sa
     result = next(r for r in results if r.job.unit_code == "31153")
     text = flat(" ".join(pdf_pages(result.pdf)))
     assert "BCH HỘI NÔNG DÂN PHƯỜNG CHÂU VĂN LIÊM" in text
-    assert "Hội Nông dân Phường Châu Văn Liêm báo cáo tổng kết" in text
+    assert "Hội Nông dân phường Châu Văn Liêm báo cáo tổng kết" in text
     # Indicators of the district level are not judged for one grassroots association.
     assert "Phát triển mới" not in text and "bảo hiểm y tế" not in text
-    assert "Hội Nông dân Phường Châu Văn Liêm có ít nhất 01 cán bộ chuyên trách" in text
+    assert "Hội Nông dân phường Châu Văn Liêm có ít nhất 01 cán bộ chuyên trách" in text
     notebook = nbformat.read(out / PERIOD / "notebooks" / f"{result.job.stem}.ipynb", as_version=4)
     assert notebook.metadata.papermill.parameters.unit_code == "31153"

@@ -225,7 +225,7 @@ def test_vietnamese_text_is_intact(year_end):
     assert unicodedata.is_normalized("NFC", text)
     for words in [
         "BCH HỘI NÔNG DÂN HUYỆN VĨNH THẠNH",
-        "Hội Nông dân Huyện Vĩnh Thạnh",
+        "Hội Nông dân huyện Vĩnh Thạnh",
         "Xã Thạnh Qưới",  # the old-style spelling, its tone mark on the ơ of ươ, must survive
         "Vĩnh Thạnh, ngày 15 tháng 12 năm 2022",
         "Hội viên tham gia bảo hiểm xã hội tự nguyện",

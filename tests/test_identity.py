@@ -52,7 +52,7 @@ def test_the_sample_project_is_the_farmers_association():
 
 
 def test_a_unit_is_named_with_its_organisation():
-    assert Identity(name="Hội Liên hiệp Phụ nữ").of("Quận Ô Môn") == "Hội Liên hiệp Phụ nữ Quận Ô Môn"
+    assert Identity(name="Hội Liên hiệp Phụ nữ").of("Quận Ô Môn") == "Hội Liên hiệp Phụ nữ quận Ô Môn"
     assert Identity().of("Quận Ô Môn") == "Quận Ô Môn"  # no name: the unit's title alone
 
 

@@ -96,10 +96,10 @@ def test_the_templates_name_the_womens_union_only(women):
     [template] = (women / "outputs" / "templates" / PERIOD).glob("*.xlsx")
     text = workbook_text(template)
     assert "HỘI LIÊN HIỆP PHỤ NỮ THÀNH PHỐ CẦN THƠ" in text
-    assert "Đơn vị: Hội Liên hiệp Phụ nữ Quận Ô Môn (mã 917)" in text
+    assert "Đơn vị: Hội Liên hiệp Phụ nữ quận Ô Môn (mã 917)" in text
     assert "Gửi tệp về Văn phòng Hội Liên hiệp Phụ nữ thành phố." in text
     assert "HỘI LIÊN HIỆP PHỤ NỮ QUẬN Ô MÔN (mã 917)" in text  # each data sheet's title
-    assert "Mẫu biểu số liệu năm 2022 - Hội Liên hiệp Phụ nữ Quận Ô Môn" in text  # the file's title
+    assert "Mẫu biểu số liệu năm 2022 - Hội Liên hiệp Phụ nữ quận Ô Môn" in text  # the file's title
     assert farmers_words(text) == []
 
 
@@ -108,7 +108,7 @@ def test_the_check_reports_name_the_womens_union_only(women):
     assert len(reports) == 6  # three files, a text and a CSV each
     texts = [path.read_text(encoding="utf-8-sig") for path in reports]
     joined = "\n".join(texts)
-    assert sum("Đơn vị: Hội Liên hiệp Phụ nữ Quận Ô Môn (mã 917)" in t for t in texts) == 2
+    assert sum("Đơn vị: Hội Liên hiệp Phụ nữ quận Ô Môn (mã 917)" in t for t in texts) == 2
     assert "Bảng tính không phải mẫu biểu của Hội Liên hiệp Phụ nữ thành phố" in joined
     assert farmers_words(joined) == []
 
@@ -126,10 +126,11 @@ def test_the_reports_and_index_name_the_womens_union_only(women):
     district = " ".join(next(t for stem, t in pages.items() if "917" in stem).split())
     assert "HỘI LIÊN HIỆP PHỤ NỮ VIỆT NAM" in district and "Số …-BC/HPN" in district
     assert "BCH HỘI LIÊN HIỆP PHỤ NỮ" in district
-    assert "Ban Thường vụ Hội Liên hiệp Phụ nữ Quận Ô Môn báo cáo tổng kết" in district
+    assert "của Ban Thường vụ Hội Liên hiệp Phụ nữ thành phố về thực hiện chủ đề năm 2022" in district
+    assert "Hội Liên hiệp Phụ nữ quận Ô Môn báo cáo tổng kết năm 2022 như sau" in district
     city = " ".join(next(t for stem, t in pages.items() if "917" not in stem).split())
     assert "Số …-BC/HPNT" in city
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "<title>Báo cáo kỳ 2022-FY - Hội Liên hiệp Phụ nữ Thành phố Cần Thơ</title>" in index
+    assert "<title>Báo cáo kỳ năm 2022 - Hội Liên hiệp Phụ nữ thành phố Cần Thơ</title>" in index
     for name, text in [*pages.items(), *pdfs.items(), ("index.html", index)]:
         assert farmers_words(text) == [], name

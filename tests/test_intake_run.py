@@ -95,8 +95,8 @@ def test_two_districts_files_of_the_same_name_keep_their_own_reports(templates, 
     assert code == 0
     texts = sorted(p.read_text(encoding="utf-8") for p in reports.glob("BaoCao.*.kiem-tra.txt"))
     assert len(texts) == 2
-    assert sum("Đơn vị: Hội Nông dân Quận Ô Môn (mã 917)" in t for t in texts) == 1
-    assert sum("Đơn vị: Hội Nông dân Quận Bình Thuỷ (mã 918)" in t for t in texts) == 1
+    assert sum("Đơn vị: Hội Nông dân quận Ô Môn (mã 917)" in t for t in texts) == 1
+    assert sum("Đơn vị: Hội Nông dân quận Bình Thuỷ (mã 918)" in t for t in texts) == 1
     assert len(list(reports.glob("BaoCao.*.kiem-tra.csv"))) == 2
 
 

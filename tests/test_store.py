@@ -199,7 +199,7 @@ def test_cli_intake_writes_a_report_per_file_and_fails_when_a_file_is_refused(tm
     assert "Kết luận: KHÔNG TIẾP NHẬN: tệp có 1 lỗi." in text and "Vấn đề: Tệp rỗng (0 byte)." in text
     [ok_path] = (tmp_path / "rep").glob("2022-FY-917.917.*.kiem-tra.txt")
     ok = ok_path.read_text(encoding="utf-8")
-    assert "Đơn vị: Hội Nông dân Quận Ô Môn (mã 917)" in ok and "ĐÃ TIẾP NHẬN" in ok
+    assert "Đơn vị: Hội Nông dân quận Ô Môn (mã 917)" in ok and "ĐÃ TIẾP NHẬN" in ok
     table = text_path.with_suffix(".csv").read_bytes()
     assert table.startswith(b"\xef\xbb\xbf") and "Tệp rỗng (0 byte).".encode() in table
     assert main([*args, str(SUBMISSIONS / "2022-FY-917.csv")]) == 0

@@ -63,7 +63,7 @@ def test_wording_is_vietnamese_and_names_district_code_and_period(workbook):
 def test_instructions_sheet(workbook):
     text = " ".join(str(r[0]) for r in rows(workbook["Hướng dẫn"]) if r[0])
     assert "HƯỚNG DẪN ĐIỀN SỐ LIỆU" in text
-    assert "Hội Nông dân Quận Bình Thuỷ (mã 918)" in text
+    assert "Hội Nông dân quận Bình Thuỷ (mã 918)" in text
     assert "không nhập phần trăm" in text and "nhập 0" in text
 
 

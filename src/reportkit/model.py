@@ -329,15 +329,18 @@ class Result:
 class Identity:
     """Who the organisation is, as its project's wording file says (nothing of it is in code)."""
 
-    name: str = ""  # before a unit's title: "<name> Quận Ô Môn"
+    name: str = ""  # before a unit's title: "<name> quận Ô Môn"
     national_body: str = ""  # over the committee's name on every report
     document_symbol: str = ""  # "Số …-<symbol>" when the unit's parameters give none
     issuer: str = ""  # who sends the templates and checks the files that come back
     submission_office: str = ""  # where the units send their files
 
     def of(self, unit_title: str) -> str:
-        """A unit's association by name: "<name> Quận Ô Môn" (the title alone without a name)."""
-        return f"{self.name} {unit_title}".strip()
+        """A unit's association by name: "<name> quận Ô Môn", the kind word in lower case after the
+        name as ND30 writes it; the title alone (capitalised) without a name."""
+        if not self.name:
+            return unit_title
+        return f"{self.name} {unit_title[:1].lower()}{unit_title[1:]}"
 
 
 @dataclass(frozen=True)
