@@ -67,6 +67,7 @@ class Manifest:
     def __init__(self, out_dir: Path, period: str, entries: dict[str, Entry] | None = None) -> None:
         self.out_dir, self.period = out_dir, period
         self.entries: dict[str, Entry] = dict(entries or {})
+        self._json: dict[str, tuple[Entry, dict]] = {}  # each entry in JSON's shape, made once
 
     @classmethod
     def load(cls, out_dir: Path, period: str) -> Manifest:
@@ -118,15 +119,19 @@ class Manifest:
         self.entries[entry.stem] = entry
 
     def save(self) -> Path:
-        reports = {}
-        for stem in sorted(self.entries):
-            raw = dataclasses.asdict(self.entries[stem])
-            del raw["stem"]
-            raw["outputs"] = self.entries[stem].outputs()
-            reports[stem] = raw
+        reports = {stem: self._entry_json(stem) for stem in sorted(self.entries)}
         document = {"format": FORMAT, "period": self.period, "reports": reports}
         text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         return write_atomic(self.out_dir / MANIFEST_FILE, text)
+
+    def _entry_json(self, stem: str) -> dict:
+        # A long build saves every second: an entry (frozen) is converted once, not at every save.
+        entry, cached = self.entries[stem], self._json.get(stem)
+        if cached is None or cached[0] is not entry:
+            raw = dataclasses.asdict(entry)
+            del raw["stem"]
+            self._json[stem] = cached = (entry, {**raw, "outputs": entry.outputs()})
+        return cached[1]
 
 
 @contextlib.contextmanager

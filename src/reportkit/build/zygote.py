@@ -18,12 +18,13 @@ default_to_inline_figures()
 
 import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
+from ipykernel.ipkernel import IPythonKernel  # noqa: E402, F401  (engine.py reads its language_info)
 from papermill.engines import papermill_engines  # noqa: E402
 
 from .. import formats as fmt  # noqa: E402
 from ..export import page  # noqa: E402
 from ..model import Indicator, Kind, Outcome, Result, Status  # noqa: E402
-from ..report import charts, document, fonts, inputs, metrics, narrative, tables  # noqa: F401, E402
+from ..report import charts, document, fonts, inputs, lab, metrics, narrative, tables  # noqa: F401, E402
 from . import engine  # noqa: E402
 
 # Made-up words and numbers, never a unit's: the warm-up must leave no report's data in

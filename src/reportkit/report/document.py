@@ -204,6 +204,12 @@ def render_part_heading(report: ReportData, part: str) -> str:
 def describe_results_sections(report: ReportData) -> dict[str, tuple[int, str, list[str]]]:
     """Per catalogue field that has results: (its number in section I, title, sentences).
     Fields without results are left out and not numbered, as in describe_field_results."""
+    if not report.sections:
+        report.sections.update(_describe_results_sections(report))
+    return report.sections
+
+
+def _describe_results_sections(report: ReportData) -> dict[str, tuple[int, str, list[str]]]:
     inputs = report.inputs
     year = _previous_year(inputs)
     sections = {}

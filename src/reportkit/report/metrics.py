@@ -340,6 +340,9 @@ class ReportData:
     # The charts shown so far and their numbers (document.number_figure): numbered as they are
     # shown, so a chart left out (no last year, no figures yet) leaves no gap.
     figure_numbers: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # Section I's sentences once worded (document.describe_results_sections): each field's cell,
+    # and the closing's check, ask for them again.
+    sections: dict[str, tuple[int, str, list[str]]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def compute_report(inputs: ReportInputs, compare_children: bool = False) -> ReportData:
