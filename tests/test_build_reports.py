@@ -64,7 +64,7 @@ def test_no_district_report_shows_another_districts_figures(batch):
     for code in DISTRICTS:
         text = re.sub(r"<[^>]+>", " ", batch[code].decode("utf-8"))
         for other in DISTRICTS:
-            sentence = f"Phát triển mới {dotted(int(new_members[other]))}/"
+            sentence = f"Phát triển mới {dotted(int(new_members[other]))} hội viên,"
             assert (sentence in flat(text)) == (other == code), (code, other)
 
 
