@@ -177,17 +177,21 @@ def test_the_title_says_the_year_once_and_the_opening_names_the_plan_by_number_a
     report = compute_report(inputs_for("D1", figures(FULL)))
     text = text_of(document.render_header(report))
     assert "Tổng kết thực hiện chủ đề năm 2022 “Chủ đề”" in text
-    # The catalogue gives no number or date: "…", never an invented one; the unit is "quận Một".
+    # The catalogue gives no number or date: left out, never "…" nor an invented one; "quận Một".
     assert (
-        "Căn cứ Kế hoạch số … ngày … của Ban Thường vụ Hội Nông dân thành phố về thực hiện chủ đề năm "
+        "Căn cứ Kế hoạch của Ban Thường vụ Hội Nông dân thành phố về thực hiện chủ đề năm "
         "2022, Hội Nông dân quận Một báo cáo tổng kết năm 2022 như sau:"
     ) in text
+    assert "…" not in text.split("BÁO CÁO")[-1]  # only the document's own number may wait for one
     plan = {"theme": "Chủ đề", "number": "12-KH/HNDT", "date": "2022-01-10"}
     inputs = inputs_for("D1", figures(FULL))
     inputs = dataclasses.replace(inputs, catalogue=dataclasses.replace(inputs.catalogue, plan=plan))
     text = text_of(document.render_header(compute_report(inputs)))
     assert "Căn cứ Kế hoạch số 12-KH/HNDT ngày 10/01/2022 của Ban Thường vụ" in text
     assert text.count("Ban Thường vụ") == 1 and text.count("năm 2022 thực hiện") == 0
+    number_only = dataclasses.replace(inputs.catalogue, plan={"theme": "Chủ đề", "number": "12-KH/HNDT"})
+    text = text_of(document.render_header(compute_report(dataclasses.replace(inputs, catalogue=number_only))))
+    assert "Căn cứ Kế hoạch số 12-KH/HNDT của Ban Thường vụ" in text
 
 
 def test_the_appendix_carries_its_attachment_line():

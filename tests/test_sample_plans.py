@@ -187,3 +187,29 @@ def test_a_commune_fills_the_2025_template_with_its_sample_figures_and_intake_ta
         assert read_values(conn, "2025-FY") == values
     finally:
         conn.close()
+
+
+def test_every_sample_report_gets_sections_two_to_four_marked_as_sample_and_no_text_is_overwritten(tmp_path):
+    from reportkit.submissions.sample import write_sample_narratives
+
+    data, params = tmp_path / "data", tmp_path / "params"
+    shutil.copytree(ROOT / "data", data)
+    own = params / "narrative" / "2022-FY" / "917.md"
+    own.parent.mkdir(parents=True)
+    (params / "narrative" / "2025-FY").mkdir()
+    own.write_text("## II. Đánh giá chung\n\nCủa Văn phòng.\n", encoding="utf-8")
+    for city in ("2022-FY", "2025-FY"):  # the cities' texts the office wrote, shipped with the sample
+        shutil.copy(ROOT / "params" / "narrative" / city / "92.md", params / "narrative" / city / "92.md")
+    written = write_sample_narratives(data, params)
+    # Reports of every planned period: 2022-H1 and 2022-FY (city + 8 districts), 2025-FY (city +
+    # 103 communes), but 917's own text for 2022-FY and the two cities' texts, left as they were.
+    assert len(written) == 9 + 9 + 104 - 3 and own not in written
+    assert own.read_text(encoding="utf-8") == "## II. Đánh giá chung\n\nCủa Văn phòng.\n"
+    commune = (params / "narrative" / "2025-FY" / "31135.md").read_text(encoding="utf-8")
+    assert "*(Nội dung mẫu" in commune and "Hội Nông dân phường Ninh Kiều tập trung" in commune
+    for heading in ("## II. Đánh giá chung", "## III. Phương hướng, nhiệm vụ", "## IV. Kiến nghị, đề xuất"):
+        assert heading in commune
+    # The texts shipped in params/narrative/ are the generator's (but the cities' two).
+    for path in written:
+        shipped = ROOT / "params" / path.relative_to(params)
+        assert shipped.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path

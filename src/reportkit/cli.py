@@ -602,9 +602,11 @@ def _run(args: argparse.Namespace, console: Console) -> int:
 def run_sample(args: argparse.Namespace, console: Console) -> int:
     from .submissions.sample import make_sample
 
-    make_sample(project_paths(args).data_dir)
+    paths = project_paths(args)
+    make_sample(paths.data_dir, paths.params_dir)
     console.print(
-        "Đã sinh lại dữ liệu mẫu: data/sample/figures*.csv, data/sample/submissions/, data/targets/"
+        "Đã sinh lại dữ liệu mẫu: data/sample/figures*.csv, data/sample/submissions/, data/targets/; "
+        "phần II–IV mẫu cho báo cáo chưa có nội dung: params/narrative/"
     )
     return 0
 

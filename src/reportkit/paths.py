@@ -19,6 +19,7 @@ WORDING_FILE = "wording/vi.yaml"  # the reports' words; its `organisation` secti
 TEMPLATE_WORDING_FILE = "wording/template.yaml"  # the words of the templates' instructions sheet
 SAMPLE_FIGURES = "sample/figures.csv"  # the sample figures, as a CSV file
 SAMPLE_SUBMISSIONS = "sample/submissions"  # the sample submissions of every plan
+SAMPLE_NARRATIVE = "sample/narrative.md"  # the sample text of sections II-IV, for every report
 SAMPLE_DIR = "sample"  # the sample's files, left out of a new organisation's project
 
 # In a new organisation's project folder (`reportkit new project`): what to edit, in Vietnamese

@@ -87,13 +87,13 @@ def _sample_notes(report: ReportData) -> list[str]:
 
 def describe_plan_reference(inputs: ReportInputs) -> tuple[str, str]:
     """The plan's number and date as the opening cites them ("12-KH/HNDT", "10/01/2022"), from the
-    catalogue's `plan:`; "…" for what it does not give (never a number made up)."""
-    plan, blank = inputs.catalogue.plan, inputs.wording["plan_missing"]
-    number = str(plan.get("number") or "").strip() or blank
+    catalogue's `plan:`; "" for what it does not give (the opening leaves it out, never makes one up)."""
+    plan = inputs.catalogue.plan
+    number = str(plan.get("number") or "").strip()
     date = plan.get("date")
     if isinstance(date, str) and date.strip():
         date = dt.date.fromisoformat(date.strip())
-    return number, date.strftime("%d/%m/%Y") if isinstance(date, dt.date) else blank
+    return number, date.strftime("%d/%m/%Y") if isinstance(date, dt.date) else ""
 
 
 def _document_symbol(inputs: ReportInputs) -> str:

@@ -17,8 +17,16 @@ from pathlib import Path
 
 from ..datafiles import read_yaml
 from ..model import Catalogue, Kind, OrgTree, Period, Target
-from ..paths import SAMPLE_FIGURES, SAMPLE_SUBMISSIONS, periods_file, sample_figures_file
-from ..report.inputs import load_catalogue, load_period_tree, load_periods, load_targets
+from ..paths import (
+    SAMPLE_FIGURES,
+    SAMPLE_NARRATIVE,
+    SAMPLE_SUBMISSIONS,
+    narrative_file,
+    periods_file,
+    sample_figures_file,
+    wording_file,
+)
+from ..report.inputs import load_catalogue, load_identity, load_period_tree, load_periods, load_targets
 
 SEED = 2022
 SAMPLE_BASIS = "sample"
@@ -341,10 +349,13 @@ def _submission_rows(values, period: str, district: str, catalogue: Catalogue, t
     return lines
 
 
-def make_sample(data_dir: Path) -> None:
+def make_sample(data_dir: Path, params_dir: Path | None = None) -> None:
     """Rewrite every plan's sample targets, figures and submissions from its catalogue and tree
-    (deterministic: each plan's draws are seeded with its year)."""
+    (deterministic: each plan's draws are seeded with its year); with `params_dir`, also write the
+    sample text of sections II-IV for every report that has none (write_sample_narratives)."""
     periods, default = load_periods(periods_file(data_dir))
+    if params_dir is not None:
+        write_sample_narratives(data_dir, params_dir)
     for catalogue_name, plan_periods in sample_plans(periods).items():
         plan = max(
             (p for p in plan_periods if p.catalogue == catalogue_name), key=lambda p: (p.year, p.months)
@@ -408,3 +419,28 @@ def _same_totals(kept: Sequence[Target], split: Sequence[Target]) -> bool:
 
     keys = {(t.unit_code, t.indicator_id) for t in kept}
     return keys == {(t.unit_code, t.indicator_id) for t in split} and totals(kept) == totals(split)
+
+
+def write_sample_narratives(data_dir: Path, params_dir: Path) -> list[Path]:
+    """Sections II-IV for every report of every planned period that has no text yet, from
+    data/sample/narrative.md (marked as sample in its text): the sample reports are then whole, not
+    drafts. A file that exists is the analyst's and is never touched."""
+    import jinja2
+
+    periods, _ = load_periods(periods_file(data_dir))
+    # Markdown keeps its lines: a plain Jinja environment, not the wording's (which folds them).
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    template = environment.from_string((data_dir / SAMPLE_NARRATIVE).read_text(encoding="utf-8"))
+    identity = load_identity(wording_file(data_dir))
+    written = []
+    for period in (p for p in periods.values() if p.catalogue and p.targets):
+        tree = load_period_tree(data_dir, period)
+        for code in tree.at_levels(tree.levels.reports):
+            path = narrative_file(params_dir, period.id, code)
+            if path.exists():
+                continue
+            unit = identity.of(tree.title(code))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(template.render(unit=unit, year=period.year), encoding="utf-8")
+            written.append(path)
+    return written
