@@ -226,7 +226,7 @@ def test_vietnamese_text_is_intact(year_end):
     for words in [
         "BCH HỘI NÔNG DÂN HUYỆN VĨNH THẠNH",
         "Hội Nông dân huyện Vĩnh Thạnh",
-        "Thạnh Qưới",  # the old-style spelling, its tone mark on the ơ of ươ, must survive
+        "xã Thạnh Qưới",  # the old-style spelling, its tone mark on the ơ of ươ, must survive
         "Vĩnh Thạnh, ngày 15 tháng 12 năm 2022",
         "Hội viên tham gia bảo hiểm xã hội tự nguyện",
         "PHỤ LỤC. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
