@@ -109,12 +109,48 @@ def test_a_build_stops_before_any_report_when_the_font_lacks_a_character(tmp_pat
     assert not (project / "outputs" / "2022-FY" / "notebooks").exists()  # nothing ran
 
 
-def test_the_page_embeds_the_shipped_files_as_data_uris():
+def test_the_page_embeds_the_shipped_subsets_as_data_uris():
     from nbformat.v4 import new_notebook
 
     from reportkit.export.page import render_html
 
     html = render_html(new_notebook())
-    embedded = re.findall(r"data:font/ttf;base64,([A-Za-z0-9+/=]+)", html)
-    assert [base64.b64decode(data) for data in embedded] == [p.read_bytes() for p in fonts.font_files()]
+    embedded = re.findall(r"data:font/woff;base64,([A-Za-z0-9+/=]+)", html)
+    assert [base64.b64decode(data) for data in embedded] == [p.read_bytes() for p in fonts.page_font_files()]
+    assert "font/ttf" not in html
     assert f'font-family: "{fonts.FAMILY}", serif;' in html
+    assert len(html) < 600_000  # the whole faces made an empty page 2 MB
+
+
+def test_the_shipped_subsets_are_made_from_the_shipped_faces():
+    # A face replaced without running scripts/make-page-fonts.py would leave pages in the old one.
+    for face, page_font in zip(fonts.font_files(), fonts.page_font_files(), strict=True):
+        assert fonts.make_page_font(face) == page_font.read_bytes(), page_font.name
+
+
+def test_a_subset_draws_each_letter_as_its_whole_face_does():
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.ttLib import TTFont
+
+    letters = set(VIETNAMESE + "ĐđƠơƯư ẠạẶặỆệỊịỌọỤụỴỵỲỳỶỷỸỹ“”–…%₫≥≤×")
+    for face, page_font in zip(fonts.font_files(), fonts.page_font_files(), strict=True):
+        drawn = []
+        for font in (TTFont(face), TTFont(page_font)):
+            cmap, glyphs = font.getBestCmap(), font.getGlyphSet()
+            outlines = {}
+            for letter in letters:
+                pen = DecomposingRecordingPen(glyphs)
+                glyphs[cmap[ord(letter)]].draw(pen)
+                outlines[letter] = (pen.value, glyphs[cmap[ord(letter)]].width)
+            drawn.append(outlines)
+        assert drawn[0] == drawn[1], page_font.name
+
+
+def test_the_pages_font_covers_what_its_ranges_name_and_no_more_than_the_face():
+    from fontTools.ttLib import TTFont
+
+    whole = set(TTFont(fonts.font_files()[0]).getBestCmap())
+    in_ranges = {c for c in whole if any(low <= c <= high for low, high in fonts.PAGE_FONT_RANGES)}
+    assert set(TTFont(fonts.page_font_files()[0]).getBestCmap()) == in_ranges
+    assert ord("Ж") in whole and ord("Ж") not in fonts.covered_characters()  # Cyrillic is left out
+    assert fonts.missing_characters(["Ж 1"]) == {"Ж": "Ж 1"}

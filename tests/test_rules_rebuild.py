@@ -280,6 +280,26 @@ def test_a_notebooks_digest_ignores_cell_ids_but_not_a_broken_or_missing_file(tm
     assert digest_notebook(path) not in {first, broken}
 
 
+def test_a_notebook_without_cell_ids_or_without_cells_is_digested_not_refused(tmp_path):
+    import json
+
+    from reportkit.build.fingerprint import digest_notebook
+
+    # nbformat 4.4 and older notebooks have no cell ids; a file with no cells is a notebook the
+    # run will refuse, which the planner must still key (not crash on).
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}]}), encoding="utf-8")
+    without_ids = digest_notebook(path)
+    path.write_text(
+        json.dumps({"cells": [{"cell_type": "code", "source": "x = 1", "id": "z"}]}), encoding="utf-8"
+    )
+    assert digest_notebook(path) == without_ids
+    path.write_text(json.dumps({"metadata": {}}), encoding="utf-8")
+    no_cells = digest_notebook(path)
+    path.write_text(json.dumps({"metadata": {"kernelspec": {}}}), encoding="utf-8")
+    assert len({without_ids, no_cells, digest_notebook(path)}) == 3
+
+
 # ---------- the manifest file itself ----------
 
 

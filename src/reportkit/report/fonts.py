@@ -34,6 +34,22 @@ REINSTALL_HINT = (
 )
 MAX_LISTED = 20  # characters named in the message; the rest are counted
 
+# The pages embed a subset of each face (scripts/make-page-fonts.py writes it beside the face):
+# Latin letters with every Vietnamese one, combining marks, punctuation, currency, arrows, maths
+# and geometric shapes, without Greek, Cyrillic or Hebrew, compressed as WOFF. The whole faces
+# made every page 2 MB of base64 to write, send to the browser and open on a phone; the subsets
+# make it about 0,5 MB, and the PDF is the same to the pixel (it keeps only the glyphs it uses).
+PAGE_FONT_RANGES = (
+    (0x0000, 0x024F),
+    (0x0259, 0x0259),
+    (0x02B0, 0x036F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x22FF),
+    (0x25A0, 0x25FF),
+    (0xFB00, 0xFB06),
+)
+PAGE_FONT_SCRIPT = "scripts/make-page-fonts.py"
+
 
 def font_files() -> list[Path]:
     """The shipped font files, Regular first; FontError if one is missing."""
@@ -44,16 +60,62 @@ def font_files() -> list[Path]:
     return paths
 
 
+def page_font_files() -> list[Path]:
+    """The faces' subsets the pages embed, Regular first; FontError if one is missing."""
+    paths = _page_font_paths()
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise FontError(f"Thiếu tệp phông chữ của báo cáo: {', '.join(missing)}. {REINSTALL_HINT}")
+    return paths
+
+
+def make_page_font(path: Path) -> bytes:
+    """The subset of the face at `path` that pages embed (PAGE_FONT_RANGES), as WOFF bytes; the
+    same bytes each time for the same face."""
+    import io
+
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = ["*"]  # kerning and the marks' placement over Vietnamese vowels
+    options.name_IDs = ["*"]  # the family and version, by which tests know the shipped face
+    options.notdef_outline = True
+    options.drop_tables += ["FFTM"]  # FontForge's timestamps, which no reader needs
+    font = subset.load_font(str(path), options)
+    font.recalcTimestamp = False  # the face's own date, so the bytes do not depend on the day
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for low, high in PAGE_FONT_RANGES for c in range(low, high + 1)])
+    subsetter.subset(font)
+    out = io.BytesIO()
+    subset.save_font(font, out, options)
+    return out.getvalue()
+
+
+def write_page_fonts() -> list[Path]:
+    """Write each face's page subset beside it (run by scripts/make-page-fonts.py)."""
+    written = []
+    for face, page_font in zip(font_files(), _page_font_paths(), strict=True):
+        page_font.write_bytes(make_page_font(face))
+        written.append(page_font)
+    return written
+
+
+def _page_font_paths() -> list[Path]:
+    return [FONT_DIR / Path(name).with_suffix(".woff").name for name, _weight, _style in FACES]
+
+
 # ---------- coverage ----------
 
 
 @functools.cache
 def covered_characters() -> frozenset[int]:
-    """Code points every face of the font has a glyph for (a word may be set in any face)."""
+    """Code points every face of the pages' font has a glyph for (a word may be set in any face).
+    The pages' subsets have fewer than the whole faces the charts use, so they decide."""
     from fontTools.ttLib import TTFont
 
     common: set[int] | None = None
-    for path in font_files():
+    for path in page_font_files():
         with TTFont(path, lazy=True) as font:
             cmap = set(font.getBestCmap())
         common = cmap if common is None else common & cmap
@@ -88,7 +150,9 @@ def describe_missing(missing: Mapping[str, str], where: str) -> str:
         f"cần in ({where}): {'; '.join(listed)}{more}. Báo cáo sẽ in sai những chữ này nên không "
         "được lập. Cách sửa: viết lại các chữ đó bằng ký tự tiếng Việt thông thường (Unicode dựng "
         "sẵn, NFC) trong tệp dữ liệu hoặc tham số; hoặc thay các tệp phông trong thư mục trên bằng "
-        "một phông serif giấy phép OFL có đủ các ký tự này (giữ tên tệp), rồi cài lại bộ công cụ."
+        "một phông serif giấy phép OFL có đủ các ký tự này (giữ tên tệp), chạy "
+        f"`python {PAGE_FONT_SCRIPT}` (nếu ký tự nằm ngoài các dải chữ Latinh, thêm dải đó vào "
+        "PAGE_FONT_RANGES), rồi cài lại bộ công cụ."
     )
 
 
@@ -181,12 +245,12 @@ def register_with_matplotlib() -> str:
 
 @functools.cache
 def font_face_css() -> str:
-    """@font-face rules that embed the shipped files as data: URIs (the page stays one file)."""
+    """@font-face rules that embed the pages' subsets as data: URIs (the page stays one file)."""
     rules = []
-    for (_name, weight, style), path in zip(FACES, font_files(), strict=True):
+    for (_name, weight, style), path in zip(FACES, page_font_files(), strict=True):
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         rules.append(
             f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; font-style: {style}; '
-            f'src: url("data:font/ttf;base64,{data}") format("truetype"); }}'
+            f'src: url("data:font/woff;base64,{data}") format("woff"); }}'
         )
     return "\n".join(rules)
