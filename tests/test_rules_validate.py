@@ -2,6 +2,7 @@
 read, what a file must say about itself (template, period, district), and where a problem is."""
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -409,3 +410,408 @@ def test_a_missing_figure_is_not_compared_with_the_districts_size():
     values = {k: v for k, v in full_values().items() if k != ("917", "sxkd_registered")}
     verdict = check_submission(raw_for(values), PLAN)
     assert [p.code for p in verdict.problems] == ["figure_missing"]
+
+
+# ---------- each problem in full: its place, what was found, which figure, and the words ----------
+# The words are those of src/reportkit/data/problems.yaml filled in by hand; the indicator labels
+# are the 2022 catalogue's ("<indicator> — <figure> (<unit>)").
+
+CELL = Location("bao-cao.xlsx", "Số liệu quận, huyện", "F9")
+NEW = "Phát triển hội viên mới — Hội viên phát triển mới (hội viên)"
+BHYT = "Hội viên tham gia BHYT — Hội viên tham gia bảo hiểm y tế (hội viên)"
+POVERTY = "Hộ được giúp thoát nghèo — Hộ nông dân được giúp thoát nghèo (hộ)"
+DIALOGUES = "Quận, huyện Hội tổ chức đối thoại — Cuộc đối thoại giữa cấp ủy, chính quyền với nông dân (cuộc)"
+COUNT_RULE = "Số nguyên từ 0 trở lên (đơn vị tính: hội viên)."
+O_MON_COMMUNES = "31153, 31154, 31156, 31157, 31159, 31162, 31165"
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def full(severity, code, location, message, expected, found="", indicator=""):
+    return validate.Problem(severity, code, location, message, expected, found, indicator)
+
+
+def read_cell(value, measure="new_members", **cell):
+    checked = validate.check_value(
+        validate.Cell(CELL, value, **cell), PLAN.catalogue.measures[measure], PLAN.catalogue
+    )
+    return checked.value, list(checked.problems)
+
+
+@pytest.mark.parametrize(
+    ("value", "cell", "measure", "problem"),
+    [
+        (None, {}, "new_members", ("blank", "Ô bỏ trống.", "Nhập số liệu; không có thì nhập 0.", "", NEW)),
+        (
+            None,
+            {"formula": "=SUM(F2:F8)"},
+            "new_members",
+            (
+                "formula_no_value",
+                "Ô có công thức “=SUM(F2:F8)” nhưng chưa có giá trị tính sẵn.",
+                "Mở tệp bằng Excel cho công thức được tính rồi lưu lại, hoặc nhập số trực tiếp.",
+                "",
+                NEW,
+            ),
+        ),
+        (
+            "#DIV/0!",
+            {"formula": "=F2/F3"},
+            "new_members",
+            (
+                "formula_error",
+                "Công thức trong ô cho kết quả lỗi “#DIV/0!”.",
+                "Sửa công thức, hoặc nhập số trực tiếp.",
+                "“#DIV/0!”",
+                NEW,
+            ),
+        ),
+        (
+            "#N/A",
+            {},
+            "new_members",
+            ("not_a_number", "Giá trị “#N/A” không phải là số.", COUNT_RULE, "“#N/A”", NEW),
+        ),
+        (
+            dt.date(2022, 6, 15),
+            {},
+            "new_members",
+            ("not_a_number", "Giá trị ngày 15/06/2022 không phải là số.", COUNT_RULE, "ngày 15/06/2022", NEW),
+        ),
+        # A tick box is no number, nor shown as one.
+        (
+            True,
+            {},
+            "new_members",
+            ("not_a_number", "Giá trị “True” không phải là số.", COUNT_RULE, "“True”", NEW),
+        ),
+        (
+            float("inf"),
+            {},
+            "new_members",
+            ("not_a_number", "Giá trị inf không phải là số.", COUNT_RULE, "inf", NEW),
+        ),
+        (
+            "12 hộ",
+            {},
+            "new_members",
+            ("not_a_number", "Giá trị “12 hộ” không phải là số.", COUNT_RULE, "“12 hộ”", NEW),
+        ),
+        (
+            0.5,
+            {"number_format": "0%"},
+            "new_members",
+            ("percent", "Ô được nhập dạng phần trăm (0,5).", COUNT_RULE, "0,5", NEW),
+        ),
+        (
+            "50%",
+            {},
+            "new_members",
+            ("percent", "Ô được nhập dạng phần trăm (“50%”).", COUNT_RULE, "“50%”", NEW),
+        ),
+        (
+            "97%",
+            {},
+            "members_health_insured",
+            (
+                "share_as_percent",
+                "Đã nhập tỷ lệ “97%” vào ô tử số của tỷ lệ “Hội viên tham gia BHYT”.",
+                "Nhập tử số: số hội viên (hội viên tham gia bảo hiểm y tế), số nguyên từ 0 trở lên; "
+                "kit tự tính tỷ lệ.",
+                "“97%”",
+                BHYT,
+            ),
+        ),
+        (
+            0.97,  # a fraction in a share's part is the share itself, typed where its part goes
+            {},
+            "members_health_insured",
+            (
+                "share_as_percent",
+                "Đã nhập tỷ lệ 0,97 vào ô tử số của tỷ lệ “Hội viên tham gia BHYT”.",
+                "Nhập tử số: số hội viên (hội viên tham gia bảo hiểm y tế), số nguyên từ 0 trở lên; "
+                "kit tự tính tỷ lệ.",
+                "0,97",
+                BHYT,
+            ),
+        ),
+        (-3, {}, "new_members", ("negative", "Số âm (-3) không hợp lệ.", COUNT_RULE, "-3", NEW)),
+        (
+            2.5,
+            {},
+            "new_members",
+            (
+                "not_whole",
+                "Số thập phân (2,5) không hợp lệ: số liệu này đếm bằng hội viên.",
+                COUNT_RULE,
+                "2,5",
+                NEW,
+            ),
+        ),
+        # The value as typed, rounded half-up at its 6th decimal: the float's binary value
+        # (0.12345649999…) would print 0,123456.
+        (
+            0.1234565,
+            {},
+            "new_members",
+            (
+                "not_whole",
+                "Số thập phân (0,123457) không hợp lệ: số liệu này đếm bằng hội viên.",
+                COUNT_RULE,
+                "0,123457",
+                NEW,
+            ),
+        ),
+        (
+            "1,234",  # 1.234 in vi or 1,234 in English: the example is the number without separators
+            {},
+            "new_members",
+            (
+                "ambiguous_number",
+                "Không rõ “1,234” là 1.234 hay 1,234: dấu chấm, dấu phẩy có thể ngăn cách hàng nghìn "
+                "hoặc phần thập phân.",
+                "Nhập dạng số, không gõ dấu ngăn cách hàng nghìn (ví dụ 1234).",
+                "“1,234”",
+                NEW,
+            ),
+        ),
+    ],
+)
+def test_a_refused_cell_is_told_in_full_where_what_and_which_figure(value, cell, measure, problem):
+    code, message, expected, found, indicator = problem
+    assert read_cell(value, measure, **cell) == (
+        None,
+        [full(E, code, CELL, message, expected, found, indicator)],
+    )
+
+
+def test_a_number_typed_as_text_is_read_and_said_unless_it_is_plain_digits():
+    warned = full(
+        W,
+        "text_number",
+        CELL,
+        "Số được nhập dạng chữ “1.234”; kit đã hiểu là 1.234.",
+        "Nhập dạng số, không gõ dấu ngăn cách hàng nghìn.",
+        "“1.234”",
+        NEW,
+    )
+    assert read_cell("1.234") == (Decimal(1234), [warned])
+    assert read_cell("1234") == (Decimal(1234), [])  # plain digits as text: nothing to say
+    # CSV's documented decimal mark is ".": read as is there, said in a workbook.
+    assert read_cell("312.3", "fund_growth", from_csv=True) == (Decimal("312.3"), [])
+    value, [said] = read_cell("312.3", "fund_growth")
+    assert (value, said.code, said.message) == (
+        Decimal("312.3"),
+        "text_number",
+        "Số được nhập dạng chữ “312.3”; kit đã hiểu là 312,3.",
+    )
+
+
+def test_a_float_is_kept_as_typed_and_every_number_in_one_spelling():
+    value, problems = read_cell(312.3, "fund_growth")
+    assert (str(value), problems) == ("312.3", [])  # not 312.30000000000001136…
+    assert [str(validate.canonical(Decimal(v))) for v in ("-0.0", "1.2E+1", "12.50", "12")] == [
+        "0",
+        "12",
+        "12.5",
+        "12",
+    ]
+    assert validate.show_number(Decimal("0.1234567")) == "0,123457"  # at most 6 decimals, half-up
+
+
+def test_places_and_units_are_described_for_a_person():
+    assert Location("f.xlsx").describe() == "cả tệp"
+    assert Location("f.xlsx", "Số liệu").describe() == "trang tính “Số liệu”"
+    assert Location("f.xlsx", "Số liệu", "F9").describe() == "trang tính “Số liệu”, ô F9"
+    assert Location("f.csv", "", "C12").describe() == "dòng 12, cột C"
+    assert validate.describe_unit(PLAN, "917") == "Quận Ô Môn (mã 917)"
+    assert validate.describe_unit(PLAN, "99999") == "mã 99999"
+
+
+def submission(values, **raw):
+    from test_validate import raw_for
+
+    return validate.check_submission(raw_for(values, **raw), PLAN)
+
+
+def row_of(values, key):
+    from test_validate import sheet_cell
+
+    return sheet_cell(list(values).index(key) + 2)  # raw_for puts the n-th figure in row n + 1
+
+
+def test_an_unknown_figure_or_one_of_another_level_is_refused_and_the_rest_still_read():
+    from test_validate import full_values
+
+    values = {("917", "members_new"): 1, ("917", "poverty_exits"): 4} | full_values()
+    verdict = submission(values)
+    assert list(verdict.problems) == [
+        full(
+            E,
+            "measure_unknown",
+            row_of(values, ("917", "members_new")),
+            "Số liệu “members_new” không có trong danh mục chỉ tiêu.",
+            "Các mã số liệu có trong danh mục chỉ tiêu (data/catalogue).",
+            "“members_new”",
+        ),
+        full(
+            E,
+            "measure_wrong_level",
+            row_of(values, ("917", "poverty_exits")),
+            "Số liệu này là số liệu của từng cơ sở Hội, không nhập cho Quận Ô Môn (mã 917).",
+            "Nhập số liệu này cho từng cơ sở Hội.",
+            "",
+            POVERTY,
+        ),
+    ]
+    assert len(verdict.figures) == len(full_values())  # the rows after them were all read
+
+
+def test_a_figure_entered_twice_names_both_places_and_the_second_value():
+    from test_validate import full_values, sheet_cell
+
+    values = full_values()
+    entries = [validate.Entry(u, m, validate.Cell(row_of(values, (u, m)), v)) for (u, m), v in values.items()]
+    entries.append(validate.Entry("917", "dialogues", validate.Cell(sheet_cell(99), 2)))
+    raw = RawSubmission("f.xlsx", "xlsx", ("2022-FY",), "917", "1", entries=tuple(entries))
+    first = row_of(values, ("917", "dialogues")).cell
+    assert list(validate.check_submission(raw, PLAN).problems) == [
+        full(
+            E,
+            "duplicate",
+            sheet_cell(99),
+            f"Số liệu này của Quận Ô Môn (mã 917) được nhập hai lần (lần trước: trang tính "
+            f"“Số liệu quận, huyện”, ô {first}).",
+            "Mỗi số liệu chỉ nhập một lần; xóa dòng thừa.",
+            "2",
+            DIALOGUES,
+        )
+    ]
+
+
+def test_a_unit_not_of_the_district_is_refused_once_at_its_code_naming_the_codes_to_use():
+    from test_validate import full_values, sheet_cell
+
+    unit_cell = Location("f.xlsx", "Số liệu quận, huyện", "B40")
+    extra = [
+        # Two figures of one unknown unit whose code was read once: one problem, at the code.
+        validate.Entry("99999", "poverty_exits", validate.Cell(sheet_cell(40), 1), unit_cell),
+        validate.Entry("99999", "coop_groups", validate.Cell(sheet_cell(41), 1), unit_cell),
+        # A unit of another district (no cell for its code: the problem is at the figure).
+        validate.Entry("31168", "poverty_exits", validate.Cell(sheet_cell(42), 1)),
+        validate.Entry("918", "dialogues", validate.Cell(sheet_cell(43), 1)),  # another district itself
+    ]
+    values = full_values()
+    entries = [validate.Entry(u, m, validate.Cell(row_of(values, (u, m)), v)) for (u, m), v in values.items()]
+    raw = RawSubmission("f.xlsx", "xlsx", ("2022-FY",), "917", "1", entries=(*extra, *entries))
+    only_these = f"Chỉ nhập các cơ sở Hội của Quận Ô Môn: {O_MON_COMMUNES}."
+    assert list(validate.check_submission(raw, PLAN).problems) == [
+        full(
+            E,
+            "unit_unknown",
+            unit_cell,
+            "Mã đơn vị “99999” không có trong danh sách đơn vị.",
+            f"Mã các cơ sở Hội của Quận Ô Môn: {O_MON_COMMUNES}.",
+            "“99999”",
+        ),
+        full(
+            E,
+            "unit_other_district",
+            sheet_cell(42),
+            "Mã 31168 (Phường Bình Thủy) thuộc Quận Bình Thuỷ, không thuộc Quận Ô Môn.",
+            only_these,
+            "31168",
+        ),
+        full(
+            E,
+            "unit_other_district",
+            sheet_cell(43),
+            "Mã 918 (Quận Bình Thuỷ) thuộc Quận Bình Thuỷ, không thuộc Quận Ô Môn.",
+            only_these,
+            "918",
+        ),
+    ]
+
+
+def test_in_a_tree_with_no_level_below_the_submitting_one_a_file_holds_its_unit_alone():
+    from conftest import ROOT
+
+    from reportkit.report.inputs import load_plan
+
+    plan = load_plan(ROOT / "data", "2025-FY")  # communes submit; nothing is below them
+    where = Location("f.csv", "", "A2")
+    found = validate.check_unit(plan, "31135", "99999", where)
+    assert found == full(
+        E,
+        "unit_unknown",
+        where,
+        "Mã đơn vị “99999” không có trong danh sách đơn vị.",
+        "Mã các đơn vị của Phường Ninh Kiều: 31135.",
+        "“99999”",
+    )
+    assert validate.check_unit(plan, "31135", "31120", where).expected == (
+        "Chỉ nhập các đơn vị của Phường Ninh Kiều: 31135."
+    )
+
+
+def test_missing_units_are_named_once_each_and_a_units_missing_figures_one_by_one():
+    from test_validate import full_values
+
+    gone = {"31153", "31156"}  # two communes with no figure at all
+    values = {
+        key: v
+        for key, v in full_values().items()
+        if key[0] not in gone and key not in {("31154", "poverty_exits"), ("917", "dialogues")}
+    }
+    problems = submission(values).problems
+    file = Location("f.xlsx")
+    every = "Đủ số liệu của mọi cơ sở Hội thuộc Quận Ô Môn."
+    assert sorted(problems, key=lambda p: p.message) == [
+        full(E, "unit_missing", file, "Thiếu số liệu của Phường Châu Văn Liêm (mã 31153).", every),
+        full(E, "unit_missing", file, "Thiếu số liệu của Phường Thới Long (mã 31156).", every),
+        full(
+            E,
+            "figure_missing",
+            file,
+            "Thiếu số liệu này của Phường Thới Hòa (mã 31154).",
+            "Một dòng cho mỗi đơn vị và mỗi số liệu.",
+            "",
+            POVERTY,
+        ),
+        full(
+            E,
+            "figure_missing",
+            file,
+            "Thiếu số liệu này của Quận Ô Môn (mã 917).",
+            "Một dòng cho mỗi đơn vị và mỗi số liệu.",
+            "",
+            DIALOGUES,
+        ),
+    ]
+
+
+def test_problems_found_while_reading_stay_with_those_of_the_checks():
+    from test_validate import full_values, raw_for
+
+    read = full(W, "x", Location("f.xlsx"), "đọc", "")
+    values = {("917", "members_new"): 1} | full_values()
+    raw = dataclasses.replace(raw_for(values), problems=(read,))
+    verdict = validate.check_submission(raw, PLAN)
+    assert [p.code for p in verdict.problems] == ["x", "measure_unknown"]
+
+
+def test_a_file_of_no_known_unit_has_a_verdict_of_its_period_with_no_figures():
+    from test_validate import raw_for
+
+    verdict = validate.check_submission(
+        raw_for({("99999", "coop_groups"): 1}, unit_code=None, kind="csv"), PLAN
+    )
+    assert (verdict.period, verdict.unit_code, verdict.figures) == ("2022-FY", None, ())
+    assert list(verdict.problems) == [
+        full(
+            E,
+            "district_unknown",
+            Location("f.xlsx"),
+            "Không xác định được quận, huyện của tệp: không dòng nào mang mã một quận, huyện.",
+            "Các dòng số liệu cấp quận, huyện ghi mã quận, huyện (ví dụ 917).",
+        )
+    ]

@@ -467,6 +467,11 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     started = time.perf_counter()
     if not (args.force or args.final) and print_unchanged(paths, args, console, started):
         return 0
+    if args.force and not args.scheduler:
+        # Every report will run: the fork server warms up while the plan is read and checked.
+        from .build.executors import start_fork_server
+
+        start_fork_server()
     try:
         summary, results = _build_here(paths, args, options, console)
     except KeyboardInterrupt:

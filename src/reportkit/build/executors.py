@@ -34,6 +34,13 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
 
 
+def start_fork_server() -> None:
+    """Start this machine's fork server (its imports and warm-up take about 2 s) if it is not
+    running yet; the first report is forked from it as soon as it is ready."""
+    if process_context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
+
+
 class LocalExecutor:
     """Each report in a fresh process forked from this machine's warm fork server.
 
@@ -51,8 +58,7 @@ class LocalExecutor:
         self._lock = threading.Lock()
         self._running: set[ProcessPoolExecutor] = set()
         self._stopped = False
-        if process_context().get_start_method() == "forkserver":
-            forkserver.ensure_running()  # now, so its imports overlap the printer's start
+        start_fork_server()  # now, so its imports overlap the printer's start
 
     def submit(self, task: ReportTask) -> Future[ReportRun]:
         return self._threads.submit(self.run, task)

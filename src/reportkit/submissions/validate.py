@@ -644,7 +644,7 @@ def check_shares(readings: Readings, plan: Plan) -> list[Problem]:
     return problems
 
 
-def check_names(names: Iterable[NameEntry], plan: Plan, district: str) -> list[Problem]:
+def check_names(names: Iterable[NameEntry], plan: Plan) -> list[Problem]:
     """Names only identify: legacy text is read or refused, and a name that does not fit is a warning."""
     problems, done = [], set()
     for entry in names:
@@ -782,7 +782,7 @@ def check_submission(
     problems += check_missing(plan, district, readings.seen, raw.file_name)
     problems += check_constraints(readings, plan)
     problems += check_shares(readings, plan)
-    problems += check_names(raw.names, plan, district)
+    problems += check_names(raw.names, plan)
     problems += check_against_last_year(readings, plan, previous or {})
     problems += check_against_targets(readings, plan, district)
     problems += check_against_size(readings, plan, district)
