@@ -8,6 +8,8 @@ WORKERS ?=
 
 # The pure core: the modules that decide a figure, its words and whether a report is rebuilt.
 CORE ?= report.metrics formats report.tables report.narrative submissions.validate build.fingerprint build.manifest
+# Processes mutmut runs at once: 1 on a machine shared with other work.
+MUTATION_CHILDREN ?= 2
 COVERAGE := $(foreach m,$(CORE),--cov=reportkit.$(m)) --cov-branch --cov-report=term-missing:skip-covered
 
 BUILD_ARGS := $(if $(PERIOD),--period $(PERIOD)) $(foreach u,$(UNITS),--unit $(u)) $(if $(WORKERS),--workers $(WORKERS))
@@ -32,7 +34,7 @@ test: setup lint  ## lint, then the whole test suite (notebooks, PDFs included),
 	$(BIN)/python -m pytest $(COVERAGE)
 
 mutation: setup  ## mutation-test the core with mutmut (slow; CORE="formats report.metrics" for some modules)
-	$(BIN)/mutmut run --max-children 2 $(foreach m,$(CORE),"reportkit.$(m).*")
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(foreach m,$(CORE),"reportkit.$(m).*")
 	$(BIN)/mutmut results
 
 lint: setup

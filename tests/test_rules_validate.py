@@ -57,6 +57,7 @@ def only_problem(result):
 def test_a_file_without_a_period_is_told_the_periods_there_are():
     found = only_problem(identity())
     assert (found.code, found.expected) == ("period_missing", "Một trong các kỳ: 2022-H1, 2022-FY.")
+    assert (found.found, found.indicator) == ("", "")  # nothing was found, no figure is concerned
 
 
 def test_a_file_with_two_periods_names_them():
@@ -616,6 +617,7 @@ def test_a_float_is_kept_as_typed_and_every_number_in_one_spelling():
         "12",
     ]
     assert validate.show_number(Decimal("0.1234567")) == "0,123457"  # at most 6 decimals, half-up
+    assert validate.show_found(Decimal("1234.5")) == "1.234,5"  # a Decimal as any number, in vi_VN
 
 
 def test_places_and_units_are_described_for_a_person():
