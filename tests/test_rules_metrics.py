@@ -528,3 +528,39 @@ def test_a_units_money_figures_take_the_scale_of_every_units_targets(catalogue, 
     current = PeriodData(make_period(), figures({("D1", "fund"): 250, ("D2", "fund"): 1300}))
     (result,) = compute_results(with_fund, tree, "D1", current, targets)
     assert (result.actual, result.money_scale) == (Decimal(250), fmt.BILLIONS)
+
+
+def test_without_the_plans_scales_a_money_figure_takes_the_scale_of_its_own_amounts(catalogue, tree):
+    # compute_result on its own (no scales worked out from every unit's targets): the amounts a
+    # reader sees beside each other decide, the target, this year's and last year's figure; tỷ as
+    # soon as one reaches 1.000 triệu.
+    from reportkit import formats as fmt
+
+    fund = Measure("fund", "district", "amount", fmt.MONEY_UNIT, "Quỹ")
+    indicator = Indicator(
+        "fund", "f", Kind.TOTAL, fmt.MONEY_UNIT, "Quỹ", "Quỹ", "Quỹ", measure="fund", city_target=None
+    )
+    with_fund = dataclasses.replace(
+        catalogue, measures={**catalogue.measures, "fund": fund}, indicators=(indicator,)
+    )
+
+    def scale(actual, before=None, target=None, scales=None):
+        current = PeriodData(make_period(), figures({("D1", "fund"): actual}))
+        previous = (
+            None if before is None else PeriodData(make_period("Q"), figures({("D1", "fund"): before}, "Q"))
+        )
+        targets = {} if target is None else {("D1", "fund"): Target("D1", "fund", Decimal(target), "plan")}
+        return compute_result(
+            indicator, with_fund, tree, "D1", current, targets, previous, scales
+        ).money_scale
+
+    assert scale(250) == fmt.MONEY_UNIT  # 250 triệu alone
+    assert scale(1000) == fmt.BILLIONS  # exactly one tỷ
+    assert scale(250, before=1100) == fmt.BILLIONS  # last year's 1.100 triệu is read beside it
+    assert scale(250, before=300) == fmt.MONEY_UNIT
+    assert scale(250, target=1200) == fmt.BILLIONS  # the target's 1.200 triệu
+    assert scale(250, target=300) == fmt.MONEY_UNIT
+    # Scales of other indicators only: this one's amounts still decide.
+    assert scale(250, target=1200, scales={"other": fmt.MONEY_UNIT}) == fmt.BILLIONS
+    assert scale(250, scales={"other": fmt.BILLIONS}) == fmt.MONEY_UNIT
+    assert scale(250, scales={"fund": fmt.BILLIONS}) == fmt.BILLIONS  # the plan's scale, when given

@@ -356,3 +356,16 @@ def test_no_sentence_puts_a_slash_between_two_numbers():
         text = say(r)
         assert not re.search(r"\d\s*/\s*\d", text), text
         assert not re.search(r"[,;]\s*(đạt|vượt|chưa đạt)\s*[;.]", text), text  # no bare verdict
+
+
+def test_the_wording_gets_each_levels_word_from_the_levels_file():
+    from conftest import LEVELS_2022
+
+    from reportkit.report.inputs import load_levels
+
+    wording = narrative.with_level_words({"kept": 1}, load_levels(LEVELS_2022))
+    # data/org/levels-2022.yaml: each level's `one`.
+    assert wording == {
+        "kept": 1,
+        "level_words": {"city": "thành phố", "district": "quận, huyện", "grassroots": "cơ sở Hội"},
+    }

@@ -270,3 +270,35 @@ def test_money_without_a_target_is_printed_in_its_indicators_scale():
     # targets) is tỷ: 0,5.
     small = result(FUND, 500, status=Status.NO_TARGET, money_scale=fmt.BILLIONS)
     assert tables.describe_actual(small) == "0,5"
+
+
+def xa_tree(count):
+    from reportkit.model import OrgTree, Unit
+
+    return OrgTree(
+        {f"X{n}": Unit(f"X{n}", f"Số {n}", "xã", "C", "district") for n in range(1, count + 1)}, {"xã": "Xã"}
+    )
+
+
+def test_missed_units_nothing_before_a_little_and_no_percent_last():
+    # X1: 1 of the 200 due, 0,5%; X2: nothing of 40, "chưa có" (0%), before 0,5%; X3 a target
+    # with no % (a "none" indicator's unit): last, whatever its place in the list.
+    little = result(NEW, 1, 400, "0.25", Status.MISSED, unit="X1", expected=Decimal(200))
+    nothing = result(NEW, 0, 40, "0", Status.MISSED, unit="X2", expected=Decimal(40))
+    no_percent = result(WEAK, 2, status=Status.MISSED, unit="X3")
+    tree = xa_tree(3)
+    assert tables.describe_missed_units([no_percent, little, nothing], tree, WORDING) == (
+        "Xã Số 2 (chưa có), xã Số 1 (0,5%), xã Số 3"
+    )
+    frame = tables.build_missed_table({"new": [little, nothing]}, CATALOGUE, tree, WORDING)
+    assert frame.values.tolist() == [["Hội viên mới", "2", "Xã Số 2 (chưa có), xã Số 1 (0,5%)"]]
+
+
+def test_ten_missed_units_are_all_named_without_a_count():
+    # Unit n at (20 - n) of the 20 due: 10 units, 50,0% (n = 10) up to 95,0% (n = 1).
+    missed = [
+        result(NEW, 20 - n, 40, str(2.5 * (20 - n)), Status.MISSED, unit=f"X{n}", expected=Decimal(20))
+        for n in range(1, 11)
+    ]
+    listed = ", ".join(f"xã Số {n} ({5 * (20 - n)},0%)" for n in range(10, 0, -1))
+    assert tables.describe_missed_units(missed, xa_tree(10), WORDING) == "X" + listed[1:]
