@@ -323,13 +323,27 @@ def test_a_manifest_read_empty_or_whole_is_saved_again_for_its_own_folder_and_pe
         assert Manifest.load(tmp_path, PERIOD).is_current(entry.stem, "k2"), why
 
 
+def test_a_report_recorded_again_is_saved_as_recorded_last(tmp_path):
+    # A long build saves every second: the second save must write the entry as it is now (rebuilt,
+    # failed), not as the first save saw it.
+    manifest, entry = built_manifest(tmp_path)
+    manifest.save()
+    manifest.record(dataclasses.replace(entry, key="k2", status=FAILED, error="Hết thời gian"))
+    manifest.save()
+    again = Manifest.load(tmp_path, PERIOD).entries[entry.stem]
+    assert (again.key, again.status, again.error) == ("k2", FAILED, "Hết thời gian")
+
+
 def test_the_saved_manifest_names_each_reports_outputs_and_keeps_vietnamese_readable(tmp_path):
     manifest, entry = built_manifest(tmp_path)
     manifest.record(dataclasses.replace(entry, status=FAILED, error="Ô trống ở dòng 3"))
     manifest.save()
     text = (tmp_path / "manifest.json").read_text(encoding="utf-8")
-    # People read this file: the title and the error as written, not as \u escapes.
+    # People read this file: the title and the error as written, not as \u escapes, each field on
+    # a line of its own, so two builds' manifests compare line by line.
     assert "Quận Ô Môn" in text and "Ô trống ở dòng 3" in text
+    lines = [line.strip() for line in text.splitlines()]
+    assert '"error": "Ô trống ở dòng 3",' in lines and '"status": "failed",' in lines
     saved = json.loads(text)
     assert saved["format"] == 1 and saved["period"] == PERIOD
     assert saved["reports"]["917-quan-o-mon"]["outputs"] == {
