@@ -32,9 +32,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from reportkit.build.stamp import RACY_S
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
-RACY_S = 2.0  # reportkit.build.stamp.RACY_S
 BIN = Path(sys.executable).parent
 TARGETS = {"a1/b": 10.0, "a2/b": 5.0, "b/(c/cores)": 1.3, "nochange_s": 0.3}
 

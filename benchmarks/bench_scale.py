@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from reportkit.build.stamp import RACY_S
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DEFAULT_SIZES = "5x11,8x14,10x24,20x24,20x49,24x62"  # districts x grassroots per district
@@ -53,7 +55,7 @@ def make_project(where: Path, districts: int, communes: int) -> tuple[Path, int]
     defaults.write_text(csv_source, encoding="utf-8")
     # A build leaves no no-change stamp when an input changed in the 2 s before it started
     # (build/stamp.py), as these just did; an analyst's data is older than that.
-    time.sleep(2.0)
+    time.sleep(RACY_S)
     return project, units
 
 

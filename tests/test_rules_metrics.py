@@ -509,18 +509,25 @@ def test_one_money_scale_per_indicator_from_the_city_target_and_every_units_targ
     }
 
 
-def test_a_units_money_figures_take_the_scale_of_every_units_targets(catalogue, tree):
-    # The fund: D2's target is 1.200 triệu, so the indicator is in tỷ in every report. D1's own
-    # figures (target 300, actual 250 triệu) are below one tỷ, yet D1's report prints tỷ too.
+def fund_catalogue(catalogue):
+    """The catalogue with one money indicator only: a fund, in triệu đồng."""
     from reportkit import formats as fmt
 
     fund = Measure("fund", "district", "amount", fmt.MONEY_UNIT, "Quỹ")
     indicator = Indicator(
         "fund", "f", Kind.TOTAL, fmt.MONEY_UNIT, "Quỹ", "Quỹ", "Quỹ", measure="fund", city_target=None
     )
-    with_fund = dataclasses.replace(
+    return dataclasses.replace(
         catalogue, measures={**catalogue.measures, "fund": fund}, indicators=(indicator,)
     )
+
+
+def test_a_units_money_figures_take_the_scale_of_every_units_targets(catalogue, tree):
+    # The fund: D2's target is 1.200 triệu, so the indicator is in tỷ in every report. D1's own
+    # figures (target 300, actual 250 triệu) are below one tỷ, yet D1's report prints tỷ too.
+    from reportkit import formats as fmt
+
+    with_fund = fund_catalogue(catalogue)
     targets = {
         ("D1", "fund"): Target("D1", "fund", Decimal(300), "plan"),
         ("D2", "fund"): Target("D2", "fund", Decimal(1200), "plan"),
@@ -536,13 +543,8 @@ def test_without_the_plans_scales_a_money_figure_takes_the_scale_of_its_own_amou
     # soon as one reaches 1.000 triệu.
     from reportkit import formats as fmt
 
-    fund = Measure("fund", "district", "amount", fmt.MONEY_UNIT, "Quỹ")
-    indicator = Indicator(
-        "fund", "f", Kind.TOTAL, fmt.MONEY_UNIT, "Quỹ", "Quỹ", "Quỹ", measure="fund", city_target=None
-    )
-    with_fund = dataclasses.replace(
-        catalogue, measures={**catalogue.measures, "fund": fund}, indicators=(indicator,)
-    )
+    with_fund = fund_catalogue(catalogue)
+    indicator = with_fund.indicator("fund")
 
     def scale(actual, before=None, target=None, scales=None):
         current = PeriodData(make_period(), figures({("D1", "fund"): actual}))

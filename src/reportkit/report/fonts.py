@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import functools
+import io
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -53,7 +54,10 @@ PAGE_FONT_SCRIPT = "scripts/make-page-fonts.py"
 
 def font_files() -> list[Path]:
     """The shipped font files, Regular first; FontError if one is missing."""
-    paths = [FONT_DIR / name for name, _weight, _style in FACES]
+    return _present([FONT_DIR / name for name, _weight, _style in FACES])
+
+
+def _present(paths: list[Path]) -> list[Path]:
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
         raise FontError(f"Thiếu tệp phông chữ của báo cáo: {', '.join(missing)}. {REINSTALL_HINT}")
@@ -62,18 +66,12 @@ def font_files() -> list[Path]:
 
 def page_font_files() -> list[Path]:
     """The faces' subsets the pages embed, Regular first; FontError if one is missing."""
-    paths = _page_font_paths()
-    missing = [p.name for p in paths if not p.is_file()]
-    if missing:
-        raise FontError(f"Thiếu tệp phông chữ của báo cáo: {', '.join(missing)}. {REINSTALL_HINT}")
-    return paths
+    return _present(_page_font_paths())
 
 
 def make_page_font(path: Path) -> bytes:
     """The subset of the face at `path` that pages embed (PAGE_FONT_RANGES), as WOFF bytes; the
     same bytes each time for the same face."""
-    import io
-
     from fontTools import subset
 
     options = subset.Options()
@@ -152,7 +150,7 @@ def describe_missing(missing: Mapping[str, str], where: str) -> str:
         "sẵn, NFC) trong tệp dữ liệu hoặc tham số; hoặc thay các tệp phông trong thư mục trên bằng "
         "một phông serif giấy phép OFL có đủ các ký tự này (giữ tên tệp), chạy "
         f"`python {PAGE_FONT_SCRIPT}` (nếu ký tự nằm ngoài các dải chữ Latinh, thêm dải đó vào "
-        "PAGE_FONT_RANGES), rồi cài lại bộ công cụ."
+        "PAGE_FONT_RANGES trong src/reportkit/report/fonts.py), rồi cài lại bộ công cụ."
     )
 
 
