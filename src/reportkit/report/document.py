@@ -469,6 +469,5 @@ def render_closing(report: ReportData) -> str:
         recipients=describe_recipients(inputs),
         on_behalf=closing["on_behalf"],
         position=closing["position"],
-        signer=inputs.params.get("signer_name", ""),
-        unsigned=closing["unsigned"],
+        signer=inputs.params.get("signer_name", ""),  # none: the line is left for a hand-written name
     )
