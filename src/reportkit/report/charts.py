@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
+from matplotlib.textpath import TextToPath
 
 from .. import formats as fmt
 from ..model import Kind, Result, Status
@@ -43,6 +47,28 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+
+
+# matplotlib measures every label again for each renderer it makes, and savefig makes two per
+# figure (one lays the figure out, one draws it): about a quarter of a chart's time went there.
+# An SVG renderer measures text with TextToPath at a fixed scale, so a label's size depends on its
+# text and font alone, and one memo serves every figure the process draws; the fork server's
+# warm-up fills it with the words every report shares. The output is the same to the byte
+# (tests/test_charts_text.py).
+_TEXT_TO_PATH = TextToPath()
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_size(text: str, prop: FontProperties, ismath: bool | str) -> tuple[float, float, float]:
+    return _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath)
+
+
+def measure_svg_text(renderer: RendererSVG, text: str, prop: FontProperties, ismath: bool | str):
+    """RendererSVG.get_text_width_height_descent, remembered for the process."""
+    return _text_size(text, prop.copy(), ismath)  # a copy: the caller may change its prop later
+
+
+RendererSVG.get_text_width_height_descent = measure_svg_text
 
 
 def _to_svg(figure: Figure) -> str:
