@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import stat
@@ -189,6 +190,27 @@ def test_html_keeps_the_report_content(html):
     assert "Tỷ lệ hoàn thành chỉ tiêu" in html  # image/svg+xml output, inlined
     assert html.count("<svg") == 7
     assert "<title>Báo cáo thử nghiệm</title>" in html
+
+
+def test_the_page_is_nbconverts_own_less_a_pass_that_changed_nothing():
+    # The kit's exporter skips HTMLExporter's BeautifulSoup pass (export/page.py). Written out
+    # through BeautifulSoup, its page must be exactly stock nbconvert's: no image left without
+    # its alt, no tabindex missed, no step of a newer nbconvert dropped.
+    from bs4 import BeautifulSoup
+
+    from reportkit.report.fonts import font_face_css
+
+    nb = build_notebook()
+    chart = new_code_cell("plt.show()", execution_count=12)
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n-not-a-real-image").decode("ascii")
+    chart.outputs = [new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})]
+    nb.cells += [chart, new_markdown_cell("Quỹ &amp; vốn: 5&nbsp;tỷ đồng, <b>tăng</b> > 3%")]
+    resources = {"report_title": "Báo cáo", "font_face_css": font_face_css()}
+    ours, _ = report_page._exporter().from_notebook_node(nb, resources=dict(resources))
+    stock, _ = report_page.make_exporter(HTMLExporter).from_notebook_node(nb, resources=dict(resources))
+    assert type(report_page._exporter()) is not HTMLExporter
+    assert ours != stock  # the pass does write the page anew...
+    assert str(BeautifulSoup(ours, features="html.parser")) == stock  # ...and changes only that
 
 
 def test_html_title_prefers_the_argument_then_the_notebook_metadata():

@@ -39,7 +39,12 @@ def _exporter() -> HTMLExporter:
     # Building the exporter and compiling its templates takes ~0.5 s; later calls reuse it.
     # nbconvert is imported here, not at the top: a build with nothing to do reads drafts
     # through this module, and nbconvert would add a second of imports.
-    from nbconvert import HTMLExporter
+    return make_exporter(_page_exporter_class())
+
+
+def make_exporter(exporter_class: type[HTMLExporter]) -> HTMLExporter:
+    """An exporter of `exporter_class` set up for report pages: no code, no prompts, papermill's
+    cells removed, only the outputs that are the report."""
     from traitlets.config import Config
 
     config = Config()
@@ -51,13 +56,40 @@ def _exporter() -> HTMLExporter:
     # The template shows no code, so the Pygments stylesheet would be dead weight.
     config.CSSHTMLHeaderPreprocessor.enabled = False
     config.HTMLExporter.exclude_anchor_links = True
-    exporter = HTMLExporter(
+    exporter = exporter_class(
         config=config,
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
     )
     exporter.register_preprocessor(_report_outputs_only, enabled=True)
     return exporter
+
+
+def _page_exporter_class() -> type[HTMLExporter]:
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(HTMLExporter):
+        """HTMLExporter without its last step: a BeautifulSoup pass over the whole page that gives
+        an <img> without alt an English one and a .jp-Notebook's outputs a tabindex. The template
+        gives every image its alt and the page has no .jp-Notebook, so the pass only wrote the page
+        out again, taking four fifths of the page's time (tests/test_export.py checks that it changes
+        nothing). The rest is HTMLExporter.from_notebook_node (nbconvert 7) as it is."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            data_types = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_types)
+            return super(HTMLExporter, self).from_notebook_node(nb, resources, **kw)
+
+    return PageExporter
 
 
 def _report_outputs_only(notebook, resources):
