@@ -471,7 +471,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         # Every report will run: the fork server warms up while the plan is read and checked.
         from .build.executors import start_fork_server
 
-        start_fork_server()
+        start_fork_server(paths.data_dir)
     try:
         summary, results = _build_here(paths, args, options, console)
     except KeyboardInterrupt:

@@ -34,11 +34,17 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
 
 
-def start_fork_server() -> None:
+def start_fork_server(data_dir: str | os.PathLike[str] | None = None) -> None:
     """Start this machine's fork server (its imports and warm-up take about 2 s) if it is not
-    running yet; the first report is forked from it as soon as it is ready."""
-    if process_context().get_start_method() == "forkserver":
+    running yet; the first report is forked from it as soon as it is ready. Given the project's
+    data folder, it also warms what that project's reports share."""
+    if process_context().get_start_method() != "forkserver":
+        return
+    os.environ[isolate.WARM_DATA_ENV] = str(data_dir or "")
+    try:
         forkserver.ensure_running()
+    finally:
+        os.environ.pop(isolate.WARM_DATA_ENV, None)
 
 
 class LocalExecutor:
@@ -52,13 +58,13 @@ class LocalExecutor:
 
     prints_pdf = False
 
-    def __init__(self, workers: int = 0) -> None:
+    def __init__(self, workers: int = 0, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.slots = max(1, workers or default_workers())
         self._threads = ThreadPoolExecutor(self.slots, thread_name_prefix="report")
         self._lock = threading.Lock()
         self._running: set[ProcessPoolExecutor] = set()
         self._stopped = False
-        start_fork_server()  # now, so its imports overlap the printer's start
+        start_fork_server(data_dir)  # now, so its imports overlap the printer's start
 
     def submit(self, task: ReportTask) -> Future[ReportRun]:
         return self._threads.submit(self.run, task)
@@ -151,8 +157,8 @@ class DaskExecutor:
             self.client.close()
 
 
-def make_executor(workers: int, scheduler: Any = None) -> Executor:
-    """Dask when a scheduler is given, else this machine."""
+def make_executor(workers: int, scheduler: Any = None, data_dir: str | None = None) -> Executor:
+    """Dask when a scheduler is given, else this machine (warmed for the project in `data_dir`)."""
     if scheduler:
         return DaskExecutor(scheduler)
-    return LocalExecutor(workers)
+    return LocalExecutor(workers, data_dir)

@@ -23,6 +23,9 @@ from .spec import DEFAULT_ENGINE, ENGINES
 KILL_GRACE_S = 10.0  # past its timeout a report may take this long to save its error
 # "__main__" first: children then find the main module already loaded and skip re-running it.
 PRELOAD = ["__main__", "reportkit.build.zygote", "reportkit.cli"]
+# A fork server is told nothing at its start but its environment: the project's data folder,
+# whose shared words it warms (report/warmup.py), goes there for that moment (start_fork_server).
+WARM_DATA_ENV = "REPORTKIT_WARM_DATA_DIR"
 
 
 @dataclass(frozen=True)

@@ -225,7 +225,8 @@ class BuildRun:
         from .executors import make_executor
 
         (self.out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
-        executor = make_executor(self.options.workers, self.options.scheduler)
+        data_dir = jobs[0].parameters.get("data_dir") if jobs else None  # the project the reports read
+        executor = make_executor(self.options.workers, self.options.scheduler, data_dir)
         own_printer = self.printer is None and not executor.prints_pdf
         if own_printer:
             self.printer = PrintService.for_reports(executor.slots, self.options.browser)

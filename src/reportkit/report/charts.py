@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import matplotlib.pyplot as plt
@@ -69,6 +69,15 @@ def measure_svg_text(renderer: RendererSVG, text: str, prop: FontProperties, ism
 
 
 RendererSVG.get_text_width_height_descent = measure_svg_text
+
+
+def measure_labels(texts: Iterable[str]) -> None:
+    """Measure `texts` as the charts measure their row and tick labels (the charts' font at its
+    size), before a chart needs them: the fork server's warm-up (report/warmup.py)."""
+    with plt.rc_context(RC):
+        prop = FontProperties()
+    for text in texts:
+        _text_size(text, prop, False)
 
 
 def _to_svg(figure: Figure) -> str:

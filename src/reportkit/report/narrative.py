@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -28,6 +29,14 @@ def _compiled(template: str) -> jinja2.Template:
     # A report fills the same few dozen wording templates hundreds of times; compiling one
     # costs about a millisecond, filling it a few microseconds.
     return _environment().from_string(template)
+
+
+def compile_templates(templates: Iterable[str]) -> None:
+    """Compile wording templates before their first use (the fork server's warm-up); one that does
+    not compile is left for its use to report."""
+    for template in templates:
+        with contextlib.suppress(jinja2.TemplateError):
+            _compiled(template)
 
 
 def render_text(template: str, **values: Any) -> str:
