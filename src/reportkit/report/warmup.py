@@ -12,9 +12,8 @@ are read: the process every report is forked from holds no unit's data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from itertools import cycle
 from pathlib import Path
 from typing import Any
 
@@ -41,33 +40,31 @@ def warm_up_kit() -> None:
     fmt.format_date_line("Cần Thơ", dt.date(2022, 6, 15))
     narrative.render_text("{{ x }}", x=WARM_UP_TEXT)
     document.render_markdown("*x*")
-    indicators = [
-        Indicator(f"mau{n}", "mau", Kind.TOTAL, "hội viên", WARM_UP_TEXT[:20], WARM_UP_TEXT, lead="")
-        for n in (1, 2, 3)
-    ]
-    results = made_up_results(indicators)
+    results = made_up_results()
     charts.plot_achievement(results, LABELS, WARM_UP_TEXT, Decimal(50))
     charts.plot_change(results, WARM_UP_TEXT)
     charts.plot_ranking(["Ơ", "Ư"], [1, 2], [3, 3], ["1/3", "2/3"], WARM_UP_TEXT)
 
 
 def warm_up_project(data_dir: Path) -> None:
-    """What every report of the project in `data_dir` shares: its wording templates and the names of
-    the indicators of every plan its periods name. DataError if those files do not read."""
+    """What every report of the project in `data_dir` shares: its wording templates (the catalogue's
+    texts are values put into them, not templates) and the names of the indicators of every plan
+    its periods name. DataError if those files do not read."""
+    narrative.compile_templates(templates_in([read_yaml(wording_file(data_dir))]))
     periods, _ = load_periods(periods_file(data_dir))
-    sources: list[Any] = [read_yaml(wording_file(data_dir))]
     for path in sorted({data_dir / period.catalogue for period in periods.values() if period.catalogue}):
-        sources.append(read_yaml(path))
         # The charts' rows are the indicators' short names: each report finds them measured.
         charts.measure_labels(indicator.short for indicator in load_catalogue(path).indicators)
-    narrative.compile_templates(templates_in(sources))
 
 
-def made_up_results(indicators: Sequence[Indicator]) -> list[Result]:
-    """One judged result per indicator, the statuses in turn, with made-up figures."""
+def made_up_results() -> list[Result]:
+    """Three made-up judged indicators, one per status, to draw the charts' every element."""
     results = []
-    for number, (indicator, status) in enumerate(zip(indicators, cycle(JUDGED), strict=False), start=1):
-        value = Decimal(40 * (number % 3 + 1))
+    for number, status in enumerate(JUDGED, start=1):
+        value = Decimal(40 * number)
+        indicator = Indicator(
+            f"mau{number}", "mau", Kind.TOTAL, "hội viên", WARM_UP_TEXT[:20], WARM_UP_TEXT, ""
+        )
         outcomes = dict(outcome=Outcome(value), previous=Outcome(2 * value), change=-value)
         judged = dict(target=value, expected=value, percent=value, status=status)
         results.append(Result(indicator, "0", "mau", "mau", **outcomes, **judged))
