@@ -166,7 +166,7 @@ def build_period(
             run = BuildRun(out_dir, manifest, inputs, changed, options, versions, on_start, on_done, printer)
             results.update(run.run(longest_first(todo, manifest)))
         if todo or not (out_dir / INDEX_FILE).is_file():
-            write_index(paths, plan, manifest)
+            write_index(paths, plan, manifest, find_stale(paths, plan, manifest))
         done = [results[job.stem] for job in plan.jobs]
         if all(r.ok for r in done):
             reports = [
@@ -175,6 +175,19 @@ def build_period(
             ]
             stamp.write_stamp(paths, stamp.request_of(paths, period, units, levels), before, out_dir, reports)
     return plan.period.id, done
+
+
+def find_stale(paths: ProjectPaths, plan: Plan, manifest: Manifest) -> set[str]:
+    """The built reports this build did not plan whose inputs have changed since (after `build --unit`,
+    the others): their inputs are read again and compared with the manifest's key, as a build would."""
+    planned = {job.stem for job in plan.jobs}
+    others = [e for e in manifest.entries.values() if e.ok and e.stem not in planned and e.unit in plan.tree]
+    if not others:
+        return set()
+    inputs = fingerprint_jobs(paths, plan_build(paths, plan.period.id, sorted({e.unit for e in others})))
+    # A report whose unit now has another file name (it was renamed) is stale too.
+    keys = {stem: combine(read) for stem, read in inputs.items()}
+    return {e.stem for e in others if e.stem not in keys or not manifest.is_current(e.stem, keys[e.stem])}
 
 
 def check_before_running(paths: ProjectPaths, plan: Plan) -> None:

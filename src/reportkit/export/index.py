@@ -48,23 +48,6 @@ def format_local_time(moment: str) -> str:
     return f"{dt.datetime.fromisoformat(moment).astimezone():%d/%m/%Y %H:%M}"
 
 
-def find_stale(paths: ProjectPaths, plan: Plan, manifest: Manifest) -> set[str]:
-    """The built reports this build did not plan whose inputs have changed since (after `build --unit`,
-    the others): their inputs are read again and compared with the manifest's key, as a build would."""
-    from ..build.fingerprint import combine
-    from ..build.plan import fingerprint_jobs, plan_build
-
-    planned = {job.stem for job in plan.jobs}
-    others = [e for e in manifest.entries.values() if e.ok and e.stem not in planned and e.unit in plan.tree]
-    if not others:
-        return set()
-    rest = plan_build(paths, plan.period.id, sorted({e.unit for e in others}))
-    inputs = fingerprint_jobs(paths, rest)
-    # A report whose unit now has another file name (it was renamed) is stale too.
-    keys = {stem: combine(read) for stem, read in inputs.items()}
-    return {e.stem for e in others if e.stem not in keys or not manifest.is_current(e.stem, keys[e.stem])}
-
-
 def describe_staleness(entry: Entry, stale: Collection[str], units: Collection[str], files: bool) -> str:
     """Why a built report is out of date, or "" if nothing says it is."""
     if entry.unit not in units:
@@ -116,10 +99,10 @@ def render_index(period: Period, rows: Sequence[IndexRow], owner: str = "") -> s
     )
 
 
-def write_index(paths: ProjectPaths, plan: Plan, manifest: Manifest) -> Path:
+def write_index(paths: ProjectPaths, plan: Plan, manifest: Manifest, stale: Collection[str]) -> Path:
     """Write the index of the plan's period: every report the manifest knows, in the tree's order
-    (units the tree no longer has last)."""
+    (units the tree no longer has last); `stale` names the built reports whose inputs changed since."""
     out_dir = paths.outputs(plan.period.id)
-    rows = describe_rows(out_dir, list(plan.tree.units), manifest, find_stale(paths, plan, manifest))
+    rows = describe_rows(out_dir, list(plan.tree.units), manifest, stale)
     owner = describe_owner(paths, plan.tree)
     return write_atomic(out_dir / INDEX_FILE, render_index(plan.period, rows, owner))
