@@ -2,9 +2,10 @@
 
 Each size is a copy of the sample project whose organisation tree is replaced by a synthetic
 one (one city, D districts, G grassroots associations each), with sample targets and figures
-made for it by the kit's own seeded generator. Every unit gets a report (city, district and
-grassroots levels). For each size the benchmark times `reportkit build` from scratch, then
-a rebuild with nothing changed, and prints a table.
+made for it by the kit's own seeded generator and taken into the copy's store, which the reports
+read. Every unit gets a report (city, district and grassroots levels). For each size the
+benchmark times `reportkit build` from scratch, then a rebuild with nothing changed, and prints
+a table.
 
 Usage: python benchmarks/bench_scale.py [--sizes 5x11,8x14,...] [--workers N]
 """
@@ -44,15 +45,12 @@ def make_project(where: Path, districts: int, communes: int) -> tuple[Path, int]
     for part in ("data", "params", "notebooks"):
         shutil.copytree(ROOT / part, project / part)
     units = write_tree(project / "data" / "org" / "units-2022.csv", districts, communes)
-    subprocess.run(
-        [str(BIN / "reportkit"), "--root", str(project), "sample"], check=True, capture_output=True
-    )
-    # The reports read the generated figures file directly (a figures_file source) rather
-    # than a store, which would need the generated submissions taken in first.
-    defaults = project / "params" / "defaults.yaml"
-    text = defaults.read_text(encoding="utf-8")
-    csv_source = text.replace('figures_file: ""', "figures_file: sample/figures.csv")
-    defaults.write_text(csv_source, encoding="utf-8")
+    shutil.rmtree(project / "data" / "sample" / "submissions")
+    reportkit = [str(BIN / "reportkit"), "--root", str(project)]
+    subprocess.run([*reportkit, "sample"], check=True, capture_output=True)
+    # The reports read the store, as a city's do: the generated submissions are taken in first.
+    submissions = sorted(str(p) for p in (project / "data" / "sample" / "submissions").iterdir())
+    subprocess.run([*reportkit, "intake", *submissions], check=True, capture_output=True)
     # A build leaves no no-change stamp when an input changed in the 2 s before it started
     # (build/stamp.py), as these just did; an analyst's data is older than that.
     time.sleep(RACY_S)

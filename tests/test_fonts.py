@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reportkit.report import charts, fonts
 
@@ -64,6 +66,27 @@ def test_missing_characters_names_each_one_with_where_it_is():
     covered = frozenset(map(ord, "Hội nông dân"))
     missing = fonts.missing_characters(["Hội nông dân", "Hội ✓ dân\n", "x ✓"], covered)
     assert missing == {"✓": "Hội ✓ dân\n", "x": "x ✓"}  # line breaks are paths, not glyphs
+
+
+def _missing_one_by_one(texts, covered):
+    # The definition, read character by character.
+    missing = {}
+    for text in texts:
+        for char in text:
+            if char not in missing and ord(char) not in covered and fonts._printable(char):
+                missing[char] = text
+    return missing
+
+
+@given(
+    st.lists(st.text(alphabet="Hội ✓\n漢xđ\u200b", max_size=8), max_size=6),
+    st.sets(st.sampled_from("Hội ✓\n漢xđ\u200b")),
+)
+def test_missing_characters_are_those_read_one_by_one_in_the_same_order(texts, covered):
+    covered = frozenset(map(ord, covered))
+    expected = _missing_one_by_one(texts, covered)
+    found = fonts.missing_characters(iter(texts), covered)  # a generator, as check_report_inputs gives
+    assert list(found.items()) == list(expected.items())
 
 
 def test_a_character_outside_the_font_stops_with_a_vietnamese_message():

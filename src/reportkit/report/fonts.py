@@ -128,11 +128,16 @@ def _printable(char: str) -> bool:
 def missing_characters(texts: Iterable[str], covered: frozenset[int] | None = None) -> dict[str, str]:
     """Each character of `texts` the font lacks, with the first text it appears in."""
     covered = covered_characters() if covered is None else covered
+    texts = list(texts)
+    # A city's tree has thousands of names: look at each distinct character once, and at the
+    # texts again only to quote the first one with a character the font lacks.
+    lacking = {char for char in set().union(*texts) if ord(char) not in covered and _printable(char)}
     missing: dict[str, str] = {}
-    for text in texts:
-        for char in text:
-            if char not in missing and ord(char) not in covered and _printable(char):
-                missing[char] = text
+    for text in texts if lacking else ():
+        if not lacking.isdisjoint(text):
+            for char in text:
+                if char in lacking and char not in missing:
+                    missing[char] = text
     return missing
 
 

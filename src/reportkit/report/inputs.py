@@ -354,16 +354,27 @@ def load_period_rows(
     """The figures of one period, whatever the source: the store when `source` is blank (`store_dir`,
     else store/ beside data/), a .sqlite file under data/ that it names, else a
     `period,unit_code,measure,value,source` CSV file under data/."""
+    return load_periods_rows(data_dir, source, [period_id], store_dir)[0]
+
+
+def load_periods_rows(
+    data_dir: str | Path, source: str, period_ids: Sequence[str], store_dir: str | Path | None = None
+) -> list[PeriodFigures]:
+    """The figures of each of `period_ids` from one source (see load_period_rows); a CSV file holds
+    every period, so it is read once for all of them."""
     data_dir = Path(data_dir)
     if not source or source.endswith(STORE_DB_SUFFIX):
         db = store_db(store_dir or default_store_dir(data_dir)) if not source else data_dir / source
-        rows, sample = store.read_figure_rows(db, period_id)
-        return PeriodFigures.from_rows(period_id, source, rows, sample)
-    chosen = [f for p, f in load_figures(data_dir / source) if p == period_id]
-    rows = [(f.unit_code, f.measure, f.value, f.source == SAMPLE_SOURCE) for f in chosen]
+        return [PeriodFigures.from_rows(p, source, *store.read_figure_rows(db, p)) for p in period_ids]
+    rows = load_figures(data_dir / source)
+    return [_csv_period_figures(rows, source, p) for p in period_ids]
+
+
+def _csv_period_figures(rows: Sequence[tuple[str, Figure]], source: str, period_id: str) -> PeriodFigures:
+    chosen = [(f.unit_code, f.measure, f.value, f.source == SAMPLE_SOURCE) for p, f in rows if p == period_id]
     # Later rows of a unit and measure win, as in select_figures.
-    last = {(unit, measure): (unit, measure, value, sample) for unit, measure, value, sample in rows}
-    return PeriodFigures.from_rows(period_id, source, last.values(), any(r[3] for r in rows))
+    last = {(unit, measure): (unit, measure, value, sample) for unit, measure, value, sample in chosen}
+    return PeriodFigures.from_rows(period_id, source, last.values(), any(r[3] for r in chosen))
 
 
 def load_period_figures(
@@ -412,16 +423,16 @@ def load_period_inputs(
     targets: dict[str, dict[tuple[str, str], Target]] = {}
     for key, target in load_plan_targets(data_dir / current.targets, catalogue, catalogue_path, tree).items():
         targets.setdefault(target.unit_code, {})[key] = target  # read per subtree: unit_report_inputs
+    ids = [current.id, previous.id] if previous else [current.id]
+    figures = load_periods_rows(data_dir, figures_file, ids, store_dir)
     return PeriodInputs(
         period=current,
         previous=previous,
         tree=tree,
         catalogue=catalogue,
         targets=targets,
-        figures=load_period_rows(data_dir, figures_file, current.id, store_dir),
-        previous_figures=(
-            load_period_rows(data_dir, figures_file, previous.id, store_dir) if previous else None
-        ),
+        figures=figures[0],
+        previous_figures=figures[1] if previous else None,
         wording=with_level_words(read_yaml(reads.file("wording", wording_file(data_dir))), tree.levels),
         reads=reads,
     )
