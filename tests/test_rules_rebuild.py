@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 
 import pytest
@@ -252,6 +253,36 @@ def test_stale_temp_files_are_removed_and_nothing_else(tmp_path):
         "notebooks/.a.pdf.x1.tmp",
     ]
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [".keep.pdf", "keep.tmp"]
+
+
+@pytest.mark.parametrize(("save_s", "every_s"), [(0.001, 1.0), (0.07, 3.5)])
+def test_the_manifest_is_saved_every_second_unless_saving_it_takes_a_share_of_the_build(
+    monkeypatch, tmp_path, save_s, every_s
+):
+    # 1.000 reports make a 2,5 MB manifest that takes 0,07 s to save: saved each second, that
+    # would be 7% of the build's time in its dispatching thread.
+    from types import SimpleNamespace
+
+    from reportkit.build import plan
+    from reportkit.build.spec import BuildOptions
+
+    clock = SimpleNamespace(now=100.0)
+    monkeypatch.setattr(plan, "time", SimpleNamespace(perf_counter=lambda: clock.now))
+    saves = []
+
+    class TimedManifest:
+        def save(self):
+            saves.append(clock.now)
+            clock.now += save_s
+
+    run = plan.BuildRun(tmp_path, TimedManifest(), {}, {}, BuildOptions(), {})
+    while clock.now < 160.0:
+        run.unsaved = True  # a report finished
+        run._save_now_and_then()
+        clock.now += 0.25
+    gaps = [later - earlier for earlier, later in itertools.pairwise(saves)]
+    assert every_s - 0.25 <= min(gaps) and max(gaps) <= every_s + 0.25 + save_s
+    assert every_s == pytest.approx(max(plan.MANIFEST_SAVE_EVERY_S, save_s / plan.MANIFEST_SAVE_SHARE))
 
 
 # ---------- a notebook's digest: its content, not its cell ids ----------

@@ -175,6 +175,37 @@ def test_a_csv_file_can_still_be_named_instead_of_the_store():
     assert dict(figures.values) == sample_figures("2022-FY") and figures.is_sample
 
 
+@pytest.mark.parametrize("source", ["", "sample/figures.csv"])
+def test_one_reports_load_gives_it_what_the_planners_load_of_the_whole_period_gives(sample_store, source):
+    # The planner loads a period once for all its reports; a report's own load (the notebook's)
+    # reads its subtree's figures only. Each report must get the same figures and the same key.
+    from reportkit.build.plan import plan_build
+    from reportkit.paths import ProjectPaths
+    from reportkit.report.inputs import ReportLoader, load_report_inputs
+
+    paths = ProjectPaths.at(ROOT, store_dir=sample_store)
+    every_unit = list(plan_build(paths, "2022-FY").tree.units)
+    jobs = plan_build(paths, "2022-FY", every_unit).jobs
+    assert len(jobs) > 9  # the city, its districts and their grassroots associations
+    shared = ReportLoader()
+    for job in jobs:
+        params = {**job.parameters, "figures_file": source}
+        planned, own = shared.load(**params), load_report_inputs(**params)
+        assert dict(own.reads) == dict(planned.reads), job.stem
+        assert (own.figures, own.previous_figures) == (planned.figures, planned.previous_figures), job.stem
+
+
+def test_the_store_reads_the_figures_of_the_units_asked_for_and_says_whether_the_period_is_sample(
+    sample_store,
+):
+    db = sample_store / STORE_DB
+    every, sample = store.read_figure_rows(db, "2022-FY")
+    some, some_sample = store.read_figure_rows(db, "2022-FY", {"917", "92"})
+    assert sorted(some) == sorted(row for row in every if row[0] in {"917", "92"}) and some
+    assert store.read_figure_rows(db, "2022-FY", set()) == ([], sample) == ([], some_sample)
+    assert sample  # the sample's submissions: the period is sample data, whichever units are read
+
+
 def test_without_a_store_reports_say_what_to_run(tmp_path):
     with pytest.raises(StoreError, match=r"Chưa có kho số liệu .*reportkit intake"):
         load_period_figures(DATA, "", "2022-FY", tmp_path / "none")

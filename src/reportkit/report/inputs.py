@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -358,22 +358,29 @@ def load_period_rows(
 
 
 def load_periods_rows(
-    data_dir: str | Path, source: str, period_ids: Sequence[str], store_dir: str | Path | None = None
+    data_dir: str | Path,
+    source: str,
+    period_ids: Sequence[str],
+    store_dir: str | Path | None = None,
+    units: Collection[str] | None = None,
 ) -> list[PeriodFigures]:
-    """The figures of each of `period_ids` from one source (see load_period_rows); a CSV file holds
-    every period, so it is read once for all of them."""
+    """The figures of each of `period_ids` from one source (see load_period_rows), of `units` only
+    if given (whether a period is sample data is still the whole period's); a CSV file holds every
+    period, so it is read once for all of them."""
     data_dir = Path(data_dir)
     if not source or source.endswith(STORE_DB_SUFFIX):
         db = store_db(store_dir or default_store_dir(data_dir)) if not source else data_dir / source
-        return [PeriodFigures.from_rows(p, source, *store.read_figure_rows(db, p)) for p in period_ids]
+        return [PeriodFigures.from_rows(p, source, *store.read_figure_rows(db, p, units)) for p in period_ids]
     rows = load_figures(data_dir / source)
-    return [_csv_period_figures(rows, source, p) for p in period_ids]
+    return [_csv_period_figures(rows, source, p, units) for p in period_ids]
 
 
-def _csv_period_figures(rows: Sequence[tuple[str, Figure]], source: str, period_id: str) -> PeriodFigures:
+def _csv_period_figures(
+    rows: Sequence[tuple[str, Figure]], source: str, period_id: str, units: Collection[str] | None
+) -> PeriodFigures:
     chosen = [(f.unit_code, f.measure, f.value, f.source == SAMPLE_SOURCE) for p, f in rows if p == period_id]
     # Later rows of a unit and measure win, as in select_figures.
-    last = {(unit, measure): (unit, measure, value, sample) for unit, measure, value, sample in chosen}
+    last = {(r[0], r[1]): r for r in chosen if units is None or r[0] in units}
     return PeriodFigures.from_rows(period_id, source, last.values(), any(r[3] for r in chosen))
 
 
@@ -405,8 +412,10 @@ def load_period_inputs(
     data_dir: str | Path = "data",
     figures_file: str = "",
     store_dir: str | Path | None = None,
+    root: str | None = None,
 ) -> PeriodInputs:
-    """The period's shared inputs: periods, tree, catalogue, targets, figures, wording."""
+    """The period's shared inputs: periods, tree, catalogue, targets, figures, wording; given a
+    `root` unit, the figures of its subtree only (one report's load)."""
     data_dir, reads = Path(data_dir), Reads()
     periods, default = load_periods(periods_file(data_dir))
     current = known_period(periods, period or default)
@@ -424,7 +433,8 @@ def load_period_inputs(
     for key, target in load_plan_targets(data_dir / current.targets, catalogue, catalogue_path, tree).items():
         targets.setdefault(target.unit_code, {})[key] = target  # read per subtree: unit_report_inputs
     ids = [current.id, previous.id] if previous else [current.id]
-    figures = load_periods_rows(data_dir, figures_file, ids, store_dir)
+    units = {u.code for u in tree.walk(root)} if root in tree else None
+    figures = load_periods_rows(data_dir, figures_file, ids, store_dir, units)
     return PeriodInputs(
         period=current,
         previous=previous,
@@ -479,8 +489,11 @@ class ReportLoader:
     """Loads reports' inputs, each period's shared inputs once: the build plans a period's reports
     with one, through the very call its notebooks make, without running them."""
 
-    def __init__(self) -> None:
-        self._periods: dict[tuple[str, str, str, str], PeriodInputs | Exception] = {}
+    def __init__(self, *, one_report: bool = False) -> None:
+        # One report's load reads its subtree's figures only: a commune's report in a city of
+        # 1.000 units need not read the 60.000 figures of the others. Its reads are the same.
+        self._one_report = one_report
+        self._periods: dict[tuple[str, ...], PeriodInputs | Exception] = {}
 
     def load(
         self,
@@ -496,11 +509,12 @@ class ReportLoader:
         # Both get the same report: blanks are filled here, as the build fills them.
         params = fill_blank_params(Path(params_dir), unit_code, {"figures_file": figures_file, **params})
         figures_file = params.pop("figures_file", "") or ""
-        key = (period, str(data_dir), figures_file or "", str(store_dir or ""))
+        root = unit_code if self._one_report else None
+        key = (period, str(data_dir), figures_file or "", str(store_dir or ""), root or "")
         if key not in self._periods:
             try:
                 self._periods[key] = load_period_inputs(
-                    period, data_dir, figures_file or "", store_dir or None
+                    period, data_dir, figures_file or "", store_dir or None, root
                 )
             except (DataError, LookupError, OSError, ValueError) as exc:
                 self._periods[key] = exc  # every report of the period fails the same way
@@ -524,7 +538,9 @@ def load_report_inputs(
     `figures_file` blank: figures come from the store in `store_dir` (blank: store/ beside
     data/); otherwise the CSV file under data/ that it names. `reads` in the result says what
     was read (the build keys the report on it)."""
-    inputs = ReportLoader().load(unit_code, period, data_dir, params_dir, figures_file, store_dir, **params)
+    inputs = ReportLoader(one_report=True).load(
+        unit_code, period, data_dir, params_dir, figures_file, store_dir, **params
+    )
     check_report_inputs(inputs)  # every word it will print has a glyph in the report font
     return inputs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
@@ -236,13 +236,18 @@ def read_values(conn: sqlite3.Connection, period: str) -> dict[tuple[str, str], 
     return {(r["unit_code"], r["measure"]): Decimal(r["value"]) for r in rows}
 
 
-def read_figure_rows(db_path: Path, period: str) -> tuple[list[tuple[str, str, Decimal, bool]], bool]:
-    """A period's figures for the reports as (unit, measure, value, from a sample submission), and
-    whether the period is sample data (any current submission is a sample)."""
+def read_figure_rows(
+    db_path: Path, period: str, units: Collection[str] | None = None
+) -> tuple[list[tuple[str, str, Decimal, bool]], bool]:
+    """A period's figures for the reports as (unit, measure, value, from a sample submission), of
+    `units` only if given, and whether the period is sample data (any current submission is a sample)."""
+    query = "SELECT unit_code, measure, value, is_sample FROM current_figure WHERE period = ?"
+    args = [period]
+    if units is not None:
+        query += " AND unit_code IN (SELECT value FROM json_each(?))"
+        args.append(json.dumps(sorted(units)))
     with closing(open_readonly(db_path)) as conn:
-        rows = conn.execute(
-            "SELECT unit_code, measure, value, is_sample FROM current_figure WHERE period = ?", (period,)
-        ).fetchall()
+        rows = conn.execute(query, args).fetchall()
         sample = conn.execute(
             "SELECT EXISTS (SELECT 1 FROM current_submission WHERE period = ? AND is_sample)", (period,)
         ).fetchone()[0]
